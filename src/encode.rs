@@ -1,0 +1,145 @@
+//! Percent-encoding (RFC 3986) and NCP's flattening of list parameters.
+//!
+//! Everything but the unreserved characters `A-Z a-z 0-9 - . _ ~` is encoded
+//! as `%XX` of its UTF-8 bytes, so the query we sign is byte-for-byte the query
+//! that `fetch` puts on the wire: no runtime re-encodes an already encoded
+//! query. The same text serves as an `application/x-www-form-urlencoded` body.
+
+use crate::error::{Error, Result};
+use serde_json::Value;
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Appends `s` to `out`, percent-encoded.
+pub fn push_encoded(out: &mut String, s: &str) {
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        }
+    }
+}
+
+/// `k1=v1&k2=v2`, each side percent-encoded, in the order given.
+pub fn form(params: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for (i, (k, v)) in params.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        push_encoded(&mut out, k);
+        out.push('=');
+        push_encoded(&mut out, v);
+    }
+    out
+}
+
+/// Flattens a `call()` parameter object the way NCP's SDKs do:
+/// `{a: "x", list: ["p", "q"], rules: [{port: 22}]}` becomes
+/// `a=x`, `list.1=p`, `list.2=q`, `rules.1.port=22`. `null` is skipped.
+pub fn flatten(params: &Value) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    match params {
+        Value::Null => {}
+        Value::Object(map) => {
+            for (k, v) in map {
+                flatten_into(&mut out, k.clone(), v, 0)?;
+            }
+        }
+        _ => return Err(Error::option("params", "params must be an object such as { pageNo: 1 }")),
+    }
+    Ok(out)
+}
+
+fn flatten_into(out: &mut Vec<(String, String)>, name: String, v: &Value, depth: u32) -> Result<()> {
+    if depth > 8 {
+        return Err(Error::option("params", "params are nested too deeply (more than 8 levels)"));
+    }
+    match v {
+        Value::Null => {}
+        Value::Bool(b) => out.push((name, if *b { "true" } else { "false" }.to_string())),
+        Value::Number(n) => out.push((name, n.to_string())),
+        Value::String(s) => out.push((name, s.clone())),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                flatten_into(out, join(&name, &(i + 1).to_string()), item, depth + 1)?;
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map {
+                flatten_into(out, join(&name, k), item, depth + 1)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn join(a: &str, b: &str) -> String {
+    let mut s = String::with_capacity(a.len() + 1 + b.len());
+    s.push_str(a);
+    s.push('.');
+    s.push_str(b);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn enc(s: &str) -> String {
+        let mut o = String::new();
+        push_encoded(&mut o, s);
+        o
+    }
+
+    #[test]
+    fn keeps_only_unreserved() {
+        assert_eq!(enc("AZaz09-._~"), "AZaz09-._~");
+        assert_eq!(enc("a b+c&d=e/f#g%h?i"), "a%20b%2Bc%26d%3De%2Ff%23g%25h%3Fi");
+        assert_eq!(enc("!*'()"), "%21%2A%27%28%29");
+    }
+
+    #[test]
+    fn encodes_utf8_bytes() {
+        assert_eq!(enc("백업"), "%EB%B0%B1%EC%97%85");
+        assert_eq!(enc("é😀"), "%C3%A9%F0%9F%98%80");
+    }
+
+    #[test]
+    fn form_keeps_order() {
+        let p = vec![("b".to_string(), "2".to_string()), ("a".to_string(), "x y".to_string())];
+        assert_eq!(form(&p), "b=2&a=x%20y");
+        assert_eq!(form(&[]), "");
+    }
+
+    #[test]
+    fn flattens_lists_like_ncp() {
+        let v = json!({"ids": ["1", "2"], "rules": [{"port": 22, "ip": "0.0.0.0/0"}], "skip": null, "on": true});
+        let got = flatten(&v).unwrap();
+        let got: Vec<(&str, &str)> = got.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("ids.1", "1"),
+                ("ids.2", "2"),
+                ("on", "true"),
+                ("rules.1.ip", "0.0.0.0/0"),
+                ("rules.1.port", "22"),
+            ]
+        );
+    }
+
+    #[test]
+    fn flatten_rejects_non_objects_and_deep_nesting() {
+        assert_eq!(flatten(&json!([1])).unwrap_err().option.as_deref(), Some("params"));
+        let mut deep = json!("x");
+        for _ in 0..20 {
+            deep = json!([deep]);
+        }
+        assert!(flatten(&json!({ "a": deep })).is_err());
+    }
+}

@@ -1,0 +1,198 @@
+//! Sending with retries. The transport (fetch, timers, clock, randomness) is
+//! passed in, so this loop is plain Rust and tested natively with a fake.
+
+use crate::error::{Error, Kind, Result};
+use crate::request::{Plan, Request};
+use crate::response;
+use serde_json::{Map, Value};
+
+/// What a runtime provides: implemented over `fetch` in `js::transport`.
+#[allow(async_fn_in_trait)] // single-threaded wasm: no Send bound wanted
+pub trait Transport {
+    fn now_ms(&self) -> f64;
+    /// Uniform in [0, 1).
+    fn random(&self) -> f64;
+    /// Sends one request; `Err` for network failure, timeout or abort.
+    async fn send(&self, req: &Request, timeout_ms: u32) -> Result<RawResponse>;
+    /// Waits, unless the caller aborts.
+    async fn sleep(&self, ms: u32) -> Result<()>;
+    /// Sees each request just before it is sent (for the demo page's display).
+    fn observe(&self, _req: &Request) {}
+}
+
+pub struct RawResponse {
+    pub status: u16,
+    pub body: String,
+}
+
+/// A successful answer: the unwrapped response object and how it got here.
+pub struct Reply {
+    pub body: Map<String, Value>,
+    pub status: u16,
+    pub attempts: u32,
+}
+
+/// First backoff step and ceiling, in ms. Full jitter: wait a uniform random
+/// time in [0, min(CAP, BASE·2^n)), as AWS's backoff study recommends.
+const BASE_MS: f64 = 200.0;
+const CAP_MS: f64 = 5_000.0;
+
+pub fn backoff_ms(retry: u32, random: f64) -> u32 {
+    let ceiling = (BASE_MS * f64::powi(2.0, retry.min(16) as i32)).min(CAP_MS);
+    (ceiling * random.clamp(0.0, 1.0)) as u32
+}
+
+/// Whether a failed attempt may be sent again. 429 and 503 mean the backend
+/// did not run the request; anything else may have reached the service, so
+/// it is only retried when the caller opted in with `retryUnsafe`.
+fn should_retry(e: &Error, retry_unsafe: bool) -> bool {
+    e.retryable
+        || (retry_unsafe
+            && (matches!(e.kind, Kind::Network | Kind::Timeout) || matches!(e.status, Some(500 | 502 | 504))))
+}
+
+/// Sends the plan, signing each attempt afresh, retrying what is safe.
+pub async fn execute<T: Transport>(t: &T, plan: &Plan) -> Result<Reply> {
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let req = plan.request(plan.timestamp_at(t.now_ms()));
+        t.observe(&req);
+        let outcome = match t.send(&req, plan.timeout_ms).await {
+            Ok(raw) => response::read(&plan.action, raw.status, &raw.body).map(|body| Reply {
+                body,
+                status: raw.status,
+                attempts,
+            }),
+            Err(e) => Err(e),
+        };
+        let mut e = match outcome {
+            Ok(reply) => return Ok(reply),
+            Err(e) => e,
+        };
+        e.attempts = attempts;
+        e.retryable = e.retryable || matches!(e.status, Some(429 | 503));
+        if attempts > plan.max_retries || !should_retry(&e, plan.retry_unsafe) {
+            return Err(e);
+        }
+        if let Err(mut stop) = t.sleep(backoff_ms(attempts - 1, t.random())).await {
+            stop.attempts = attempts;
+            return Err(stop);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actions::EXPORT;
+    use crate::options::{parse, Opt, Scope};
+    use std::cell::RefCell;
+
+    struct Fake {
+        answers: RefCell<Vec<Result<RawResponse>>>,
+        sent: RefCell<Vec<Request>>,
+        slept: RefCell<Vec<u32>>,
+        clock: RefCell<f64>,
+    }
+
+    impl Fake {
+        fn new(answers: Vec<Result<RawResponse>>) -> Self {
+            Fake { answers: RefCell::new(answers), sent: RefCell::default(), slept: RefCell::default(), clock: RefCell::new(1000.0) }
+        }
+    }
+
+    impl Transport for Fake {
+        fn now_ms(&self) -> f64 {
+            *self.clock.borrow()
+        }
+        fn random(&self) -> f64 {
+            0.5
+        }
+        async fn send(&self, req: &Request, _timeout_ms: u32) -> Result<RawResponse> {
+            self.sent.borrow_mut().push(req.clone());
+            self.answers.borrow_mut().remove(0)
+        }
+        async fn sleep(&self, ms: u32) -> Result<()> {
+            self.slept.borrow_mut().push(ms);
+            *self.clock.borrow_mut() += ms as f64;
+            Ok(())
+        }
+    }
+
+    fn ok() -> Result<RawResponse> {
+        Ok(RawResponse {
+            status: 200,
+            body: r#"{"exportBackupToObjectStorageResponse":{"requestId":"r","returnCode":"0","returnMessage":"success"}}"#.into(),
+        })
+    }
+
+    fn status(code: u16) -> Result<RawResponse> {
+        Ok(RawResponse { status: code, body: r#"{"error":{"errorCode":"410","message":"Throttle Limited"}}"#.into() })
+    }
+
+    fn plan(max_retries: f64, unsafe_retry: bool) -> Plan {
+        let e: Vec<(String, Opt)> = vec![
+            ("accessKey".into(), Opt::Str("AK".into())),
+            ("secretKey".into(), Opt::Str("SK".into())),
+            ("cloudPostgresqlInstanceNo".into(), Opt::Str("1".into())),
+            ("fileName".into(), Opt::Str("f".into())),
+            ("bucketName".into(), Opt::Str("b".into())),
+            ("maxRetries".into(), Opt::Num(max_retries)),
+            ("retryUnsafe".into(), Opt::Bool(unsafe_retry)),
+        ];
+        Plan::new(&EXPORT, EXPORT.ncp, parse(&e, Scope::Standalone(&EXPORT)).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn retries_429_and_503_then_succeeds_signing_each_attempt_afresh() {
+        let fake = Fake::new(vec![status(429), status(503), ok()]);
+        let reply = pollster::block_on(execute(&fake, &plan(2.0, false))).unwrap();
+        assert_eq!(reply.attempts, 3);
+        assert_eq!(*fake.slept.borrow(), vec![100, 200]);
+        let sent = fake.sent.borrow();
+        assert_ne!(sent[0].timestamp, sent[1].timestamp);
+        assert_ne!(sent[0].headers[2], sent[1].headers[2]);
+    }
+
+    #[test]
+    fn gives_up_after_max_retries_with_the_last_error() {
+        let fake = Fake::new(vec![status(429), status(429), status(429)]);
+        let e = pollster::block_on(execute(&fake, &plan(2.0, false))).err().unwrap();
+        assert_eq!((e.kind, e.attempts, e.retryable, e.status), (Kind::Throttled, 3, true, Some(429)));
+    }
+
+    #[test]
+    fn never_retries_what_may_have_reached_the_service() {
+        for answer in [
+            Ok(RawResponse { status: 504, body: r#"{"error":{"errorCode":"510","message":"Endpoint Timeout"}}"#.into() }),
+            Ok(RawResponse { status: 500, body: r#"{"responseError":{"returnCode":"1","returnMessage":"x"}}"#.into() }),
+            Err(Error::new(Kind::Network, "reset")),
+            Err(Error::new(Kind::Timeout, "slow")),
+        ] {
+            let fake = Fake::new(vec![answer, ok()]);
+            let e = pollster::block_on(execute(&fake, &plan(2.0, false))).err().unwrap();
+            assert_eq!((e.attempts, e.retryable), (1, false), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn retry_unsafe_opts_in() {
+        let fake = Fake::new(vec![Err(Error::new(Kind::Timeout, "slow")), ok()]);
+        assert_eq!(pollster::block_on(execute(&fake, &plan(2.0, true))).unwrap().attempts, 2);
+    }
+
+    #[test]
+    fn zero_retries_sends_once() {
+        let fake = Fake::new(vec![status(503), ok()]);
+        assert_eq!(pollster::block_on(execute(&fake, &plan(0.0, false))).err().unwrap().attempts, 1);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff_ms(0, 1.0), 200);
+        assert_eq!(backoff_ms(3, 1.0), 1600);
+        assert_eq!(backoff_ms(30, 1.0), 5000);
+        assert_eq!(backoff_ms(5, 0.0), 0);
+    }
+}

@@ -1,0 +1,25 @@
+//! Send a NAVER Cloud Platform Cloud DB for PostgreSQL backup file to Object
+//! Storage from any JavaScript runtime.
+//!
+//! The flow, one module per step:
+//! [`options`] (what the caller passed, validated) →
+//! [`request`] (the request built, with [`encode`] and [`sign`]) →
+//! [`engine`] (sent, with retries, through a transport) →
+//! [`response`] (the answer read, JSON or [`xml`]) →
+//! [`actions`] (shaped into the result) or [`error`].
+//!
+//! Everything above is plain Rust, tested natively. The JavaScript surface
+//! and the `fetch` transport live in `js`, compiled only for wasm.
+
+pub mod actions;
+pub mod encode;
+pub mod engine;
+pub mod error;
+pub mod options;
+pub mod request;
+pub mod response;
+pub mod sign;
+pub mod xml;
+
+#[cfg(target_arch = "wasm32")]
+mod js;

@@ -1,0 +1,661 @@
+//! Options in, validated settings out.
+//!
+//! The wasm edge turns the caller's JS object into `(name, Opt)` pairs; this
+//! module checks every one of them before anything is sent: required options,
+//! types, ranges, unknown names (with a "did you mean" hint), control
+//! characters (no header or parameter injection), `endpoint` and `site`.
+//! Messages name the option and what to pass; they never echo a value, so a
+//! secret pasted into the wrong field cannot leak through an error.
+
+use crate::actions::{Action, Param, ParamType};
+use crate::error::{Error, Result};
+use crate::sign::Signer;
+use std::rc::Rc;
+
+/// One option value as it arrived from JS.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Opt {
+    Str(String),
+    Num(f64),
+    Bool(bool),
+    Func,
+    Signal,
+    /// Any other JS value, by its type name (`"object"`, `"array"`, …).
+    Other(&'static str),
+}
+
+impl Opt {
+    fn type_name(&self) -> &'static str {
+        match self {
+            Opt::Str(_) => "a string",
+            Opt::Num(_) => "a number",
+            Opt::Bool(_) => "a boolean",
+            Opt::Func => "a function",
+            Opt::Signal => "an AbortSignal",
+            Opt::Other(t) => t,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Xml,
+}
+
+/// Where requests go: `origin` is `scheme://host[:port]`, `prefix` a path
+/// prefix without a trailing slash (often empty).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    pub origin: String,
+    pub prefix: String,
+}
+
+impl Endpoint {
+    /// The base URL of an NCP site.
+    pub fn site(name: &str) -> Option<Endpoint> {
+        let origin = match name {
+            "public" => "https://ncloud.apigw.ntruss.com",
+            "gov" => "https://ncloud.apigw.gov-ntruss.com",
+            "fin" => "https://fin-ncloud.apigw.fin-ntruss.com",
+            _ => return None,
+        };
+        Some(Endpoint { origin: origin.to_string(), prefix: String::new() })
+    }
+
+    /// Parses `scheme://host[:port][/prefix]`. Refuses what a runtime's URL
+    /// parser would rewrite (dot segments, characters it would escape), since
+    /// the signed target must be the target sent.
+    pub fn parse(url: &str) -> Option<Endpoint> {
+        let (scheme, rest) = if let Some(r) = strip_prefix_ci(url, "https://") {
+            ("https://", r)
+        } else if let Some(r) = strip_prefix_ci(url, "http://") {
+            ("http://", r)
+        } else {
+            return None;
+        };
+        let (authority, path) = match rest.find('/') {
+            Some(i) => rest.split_at(i),
+            None => (rest, ""),
+        };
+        let (host, port) = split_port(authority)?;
+        let host_ok = if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+            !inner.is_empty() && inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        } else {
+            !host.is_empty()
+                && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+                && !host.starts_with('.')
+                && !host.starts_with('-')
+        };
+        if !host_ok {
+            return None;
+        }
+        let path = path.trim_end_matches('/');
+        let path_ok = path.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b)
+        }) && !path.split('/').any(|seg| seg == "." || seg == "..");
+        if !path_ok || path.contains("//") {
+            return None;
+        }
+        let mut origin = String::with_capacity(url.len());
+        origin.push_str(scheme);
+        origin.push_str(&host.to_ascii_lowercase());
+        if let Some(p) = port {
+            origin.push(':');
+            origin.push_str(p);
+        }
+        Some(Endpoint { origin, prefix: path.to_string() })
+    }
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    if head.eq_ignore_ascii_case(prefix) {
+        s.get(prefix.len()..)
+    } else {
+        None
+    }
+}
+
+/// Splits `host:port`, checking the port is 1..=65535. IPv6 hosts keep their brackets.
+fn split_port(authority: &str) -> Option<(&str, Option<&str>)> {
+    let colon = if authority.starts_with('[') {
+        let close = authority.find(']')?;
+        match authority.get(close + 1..)? {
+            "" => None,
+            rest if rest.starts_with(':') => Some(close + 1),
+            _ => return None,
+        }
+    } else {
+        authority.rfind(':')
+    };
+    match colon {
+        None => Some((authority, None)),
+        Some(i) => {
+            let port = authority.get(i + 1..)?;
+            let n: u32 = if port.len() <= 5 && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) {
+                port.parse().ok()?
+            } else {
+                return None;
+            };
+            if n == 0 || n > 65535 {
+                return None;
+            }
+            Some((authority.get(..i)?, Some(port)))
+        }
+    }
+}
+
+/// Settings read from one options object. Every field is optional here;
+/// [`Plan`](crate::plan::Plan) applies defaults and checks what is required.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    pub access_key: Option<String>,
+    pub signer: Option<Rc<Signer>>,
+    pub region_code: Option<String>,
+    pub format: Option<Format>,
+    pub method: Option<Method>,
+    pub endpoint: Option<Endpoint>,
+    pub timeout_ms: Option<u32>,
+    pub max_retries: Option<u32>,
+    pub timestamp: Option<u64>,
+    pub clock_offset_ms: Option<i64>,
+    pub retry_unsafe: Option<bool>,
+    pub all_pages: Option<bool>,
+    /// The action's own parameters (`fileName`, `pageNo`, …), in the action's order.
+    pub params: Vec<(&'static str, String)>,
+}
+
+impl Settings {
+    /// `self` with every setting that `over` gives replaced by `over`'s.
+    pub fn overlay(&self, over: Settings) -> Settings {
+        Settings {
+            access_key: over.access_key.or_else(|| self.access_key.clone()),
+            signer: over.signer.or_else(|| self.signer.clone()),
+            region_code: over.region_code.or_else(|| self.region_code.clone()),
+            format: over.format.or(self.format),
+            method: over.method.or(self.method),
+            endpoint: over.endpoint.or_else(|| self.endpoint.clone()),
+            timeout_ms: over.timeout_ms.or(self.timeout_ms),
+            max_retries: over.max_retries.or(self.max_retries),
+            timestamp: over.timestamp.or(self.timestamp),
+            clock_offset_ms: over.clock_offset_ms.or(self.clock_offset_ms),
+            retry_unsafe: over.retry_unsafe.or(self.retry_unsafe),
+            all_pages: over.all_pages.or(self.all_pages),
+            params: over.params,
+        }
+    }
+}
+
+/// Which options an object may hold.
+#[derive(Clone, Copy)]
+pub enum Scope {
+    /// A free function such as `exportBackup(opts)`: credentials, transport, the action's params.
+    Standalone(&'static Action),
+    /// `new Client(config)`: credentials and transport defaults.
+    ClientConfig,
+    /// A Client method: transport overrides and the action's params, no credentials.
+    ClientCall(&'static Action),
+}
+
+const CREDENTIALS: &[&str] = &["accessKey", "secretKey"];
+const TRANSPORT: &[&str] = &[
+    "regionCode",
+    "responseFormatType",
+    "method",
+    "site",
+    "endpoint",
+    "timeoutMs",
+    "maxRetries",
+    "clockOffsetMs",
+    "fetch",
+    "retryUnsafe",
+];
+const PER_CALL: &[&str] = &["signal", "timestamp"];
+
+impl Scope {
+    fn allows(self, name: &str) -> bool {
+        let in_set = |set: &[&str]| set.contains(&name);
+        match self {
+            Scope::Standalone(a) => in_set(CREDENTIALS) || in_set(TRANSPORT) || in_set(PER_CALL) || a.accepts(name),
+            Scope::ClientConfig => in_set(CREDENTIALS) || in_set(TRANSPORT),
+            Scope::ClientCall(a) => in_set(TRANSPORT) || in_set(PER_CALL) || a.accepts(name),
+        }
+    }
+
+    fn names(self) -> Vec<&'static str> {
+        let mut v: Vec<&'static str> = Vec::new();
+        if !matches!(self, Scope::ClientCall(_)) {
+            v.extend_from_slice(CREDENTIALS);
+        }
+        v.extend_from_slice(TRANSPORT);
+        if let Scope::Standalone(a) | Scope::ClientCall(a) = self {
+            v.extend_from_slice(PER_CALL);
+            v.extend(a.params.iter().map(|p| p.name));
+            if a.list_field.is_some() {
+                v.push("allPages");
+            }
+        }
+        v
+    }
+}
+
+/// The longest option string accepted. NCP values are short; the bound keeps
+/// a runaway value from exhausting the module's memory.
+pub const MAX_VALUE_LEN: usize = 4096;
+
+/// Validates one options object. `entries` are the object's own keys in order.
+pub fn parse(entries: &[(String, Opt)], scope: Scope) -> Result<Settings> {
+    let mut s = Settings::default();
+    let mut site: Option<Endpoint> = None;
+    for (name, value) in entries {
+        if !scope.allows(name) {
+            return Err(unknown(name, scope));
+        }
+        let name = name.as_str();
+        match name {
+            "accessKey" => {
+                let v = text(name, value)?;
+                if !v.bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err(Error::option(name, "accessKey must be the ASCII access key from the NCP console (no spaces)"));
+                }
+                s.access_key = Some(v);
+            }
+            "secretKey" => s.signer = Some(Rc::new(Signer::new(&text(name, value)?))),
+            "regionCode" => s.region_code = Some(text(name, value)?),
+            "responseFormatType" => {
+                s.format = Some(match text(name, value)?.as_str() {
+                    "json" => Format::Json,
+                    "xml" => Format::Xml,
+                    _ => return Err(Error::option(name, "responseFormatType must be \"json\" or \"xml\"")),
+                })
+            }
+            "method" => {
+                s.method = Some(match text(name, value)?.as_str() {
+                    "GET" => Method::Get,
+                    "POST" => Method::Post,
+                    _ => return Err(Error::option(name, "method must be \"GET\" or \"POST\" (upper case)")),
+                })
+            }
+            "site" => {
+                site = Some(Endpoint::site(&text(name, value)?).ok_or_else(|| {
+                    Error::option(name, "site must be \"public\", \"gov\" or \"fin\"")
+                })?)
+            }
+            "endpoint" => {
+                s.endpoint = Some(Endpoint::parse(&text(name, value)?).ok_or_else(|| {
+                    Error::option(
+                        name,
+                        "endpoint must be an http(s) URL with a host, an optional port and path prefix, and no query, \
+                         such as \"https://ncloud.apigw.ntruss.com\" or \"http://127.0.0.1:8787\"",
+                    )
+                })?)
+            }
+            "timeoutMs" => s.timeout_ms = Some(integer(name, value, 1.0, 2_147_483_647.0)? as u32),
+            "maxRetries" => s.max_retries = Some(integer(name, value, 0.0, 10.0)? as u32),
+            "timestamp" => s.timestamp = Some(integer(name, value, 0.0, 9_007_199_254_740_991.0)? as u64),
+            "clockOffsetMs" => {
+                s.clock_offset_ms = Some(integer(name, value, -86_400_000_000.0, 86_400_000_000.0)? as i64)
+            }
+            "retryUnsafe" => s.retry_unsafe = Some(boolean(name, value)?),
+            "allPages" => s.all_pages = Some(boolean(name, value)?),
+            "fetch" => {
+                if *value != Opt::Func {
+                    return Err(wrong_type(name, "a function with fetch's signature", value));
+                }
+            }
+            "signal" => {
+                if *value != Opt::Signal {
+                    return Err(wrong_type(name, "an AbortSignal (from new AbortController().signal)", value));
+                }
+            }
+            _ => {
+                // Only the action's own parameters are left (`allows` checked the name).
+                if let Some(p) = action_param(scope, name) {
+                    s.params.push((p.name, param(p, value)?));
+                }
+            }
+        }
+    }
+    if let Some(site) = site {
+        if s.endpoint.is_some() {
+            return Err(Error::option("site", "pass either site or endpoint, not both (endpoint already names the host)"));
+        }
+        s.endpoint = Some(site);
+    }
+    if let Scope::Standalone(a) | Scope::ClientCall(a) = scope {
+        // Keep the action's declared order whatever order the caller used.
+        s.params.sort_by_key(|(n, _)| a.params.iter().position(|p| p.name == *n));
+    }
+    Ok(s)
+}
+
+fn action_param(scope: Scope, name: &str) -> Option<&'static Param> {
+    match scope {
+        Scope::Standalone(a) | Scope::ClientCall(a) => a.params.iter().find(|p| p.name == name),
+        Scope::ClientConfig => None,
+    }
+}
+
+fn param(p: &Param, value: &Opt) -> Result<String> {
+    match p.ty {
+        ParamType::Text => text(p.name, value),
+        ParamType::Integer { min, max } => {
+            // NCP sends numbers as strings at times; accept a digit string too.
+            let n = match value {
+                Opt::Str(s) if !s.is_empty() && s.len() < 16 && s.bytes().all(|b| b.is_ascii_digit()) => {
+                    s.parse::<f64>().unwrap_or(f64::NAN)
+                }
+                _ => integer(p.name, value, min, max)?,
+            };
+            if !(n >= min && n <= max) {
+                return Err(range(p.name, min, max));
+            }
+            Ok((n as i64).to_string())
+        }
+    }
+}
+
+/// A non-blank string without control characters.
+pub fn text(name: &str, value: &Opt) -> Result<String> {
+    let s = match value {
+        Opt::Str(s) => s,
+        other => return Err(wrong_type(name, "a string", other)),
+    };
+    if s.trim().is_empty() {
+        return Err(Error::option(name, join3(name, " is empty: pass ", describe(name))));
+    }
+    if s.len() > MAX_VALUE_LEN {
+        return Err(Error::option(name, join3(name, " is too long (over 4096 bytes): pass ", describe(name))));
+    }
+    if s.chars().any(|c| c.is_control()) {
+        return Err(Error::option(
+            name,
+            join3(name, " contains a control character (such as a newline or tab); remove it: ", "values are sent in headers and the query"),
+        ));
+    }
+    Ok(s.clone())
+}
+
+fn integer(name: &str, value: &Opt, min: f64, max: f64) -> Result<f64> {
+    match value {
+        Opt::Num(n) if n.is_finite() && n.fract() == 0.0 => {
+            if *n >= min && *n <= max {
+                Ok(*n)
+            } else {
+                Err(range(name, min, max))
+            }
+        }
+        Opt::Num(_) => Err(Error::option(name, join3(name, " must be a whole number", ""))),
+        other => Err(wrong_type(name, "a number", other)),
+    }
+}
+
+fn boolean(name: &str, value: &Opt) -> Result<bool> {
+    match value {
+        Opt::Bool(b) => Ok(*b),
+        other => Err(wrong_type(name, "true or false", other)),
+    }
+}
+
+fn range(name: &str, min: f64, max: f64) -> Error {
+    let mut m = String::new();
+    m.push_str(name);
+    m.push_str(" must be a whole number from ");
+    m.push_str(&(min as i64).to_string());
+    m.push_str(" to ");
+    m.push_str(&(max as i64).to_string());
+    Error::option(name, m)
+}
+
+fn wrong_type(name: &str, expected: &str, got: &Opt) -> Error {
+    let mut m = String::new();
+    m.push_str(name);
+    m.push_str(" must be ");
+    m.push_str(expected);
+    m.push_str(", got ");
+    m.push_str(got.type_name());
+    Error::option(name, m)
+}
+
+fn join3(a: &str, b: &str, c: &str) -> String {
+    let mut s = String::with_capacity(a.len() + b.len() + c.len());
+    s.push_str(a);
+    s.push_str(b);
+    s.push_str(c);
+    s
+}
+
+/// What a required option holds and where to find it.
+pub fn describe(name: &str) -> &'static str {
+    match name {
+        "accessKey" => "the access key from the NCP console (My Account > API keys)",
+        "secretKey" => "the secret key paired with the access key",
+        "cloudPostgresqlInstanceNo" => "the instance number from listInstances()",
+        "fileName" => "the backup file name from listBackupFiles()",
+        "bucketName" => "the Object Storage bucket name from listBuckets()",
+        "regionCode" => "a region code such as \"KR\", or omit it for NCP's default region",
+        _ => "a non-empty value",
+    }
+}
+
+/// `invalid_options` for a name this object may not hold, with the nearest known name.
+fn unknown(name: &str, scope: Scope) -> Error {
+    let mut m = String::new();
+    if CREDENTIALS.contains(&name) && matches!(scope, Scope::ClientCall(_)) {
+        m.push_str(name);
+        m.push_str(" is set once on the Client; create another Client to use other credentials");
+        return Error::option(name, m);
+    }
+    m.push_str("unknown option ");
+    m.push_str(&quote(name));
+    let candidates = scope.names();
+    if let Some(best) = nearest(name, &candidates) {
+        m.push_str(": did you mean ");
+        m.push_str(best);
+        m.push('?');
+    } else {
+        m.push_str("; known options: ");
+        m.push_str(&candidates.join(", "));
+    }
+    Error::option(name, m)
+}
+
+/// Quotes an unknown option name for a message, clipped and without control characters.
+fn quote(name: &str) -> String {
+    let mut q = String::from("\"");
+    q.extend(name.chars().filter(|c| !c.is_control()).take(40));
+    q.push('"');
+    q
+}
+
+/// The candidate closest to `name` by case-insensitive edit distance, if close enough.
+pub fn nearest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let lower = name.to_ascii_lowercase();
+    let mut best: Option<(usize, &'a str)> = None;
+    for c in candidates {
+        let d = distance(&lower, &c.to_ascii_lowercase());
+        if best.map_or(true, |(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    let limit = (name.chars().count() / 3).clamp(1, 4);
+    best.filter(|(d, _)| *d <= limit).map(|(_, c)| c)
+}
+
+/// Levenshtein distance over chars; inputs are option names, so short.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().take(64).enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actions::EXPORT;
+    use crate::error::Kind;
+
+    fn s(v: &str) -> Opt {
+        Opt::Str(v.to_string())
+    }
+
+    fn entries(list: &[(&str, Opt)]) -> Vec<(String, Opt)> {
+        list.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    fn full() -> Vec<(String, Opt)> {
+        entries(&[
+            ("accessKey", s("AK")),
+            ("secretKey", s("SK")),
+            ("cloudPostgresqlInstanceNo", s("1234567")),
+            ("fileName", s("backup.tar")),
+            ("bucketName", s("bucket")),
+        ])
+    }
+
+    fn err(list: Vec<(String, Opt)>) -> Error {
+        parse(&list, Scope::Standalone(&EXPORT)).unwrap_err()
+    }
+
+    fn with(mut base: Vec<(String, Opt)>, k: &str, v: Opt) -> Vec<(String, Opt)> {
+        base.retain(|(n, _)| n != k);
+        base.push((k.to_string(), v));
+        base
+    }
+
+    #[test]
+    fn accepts_the_minimal_set_in_action_order() {
+        let mut list = full();
+        list.reverse();
+        let st = parse(&list, Scope::Standalone(&EXPORT)).unwrap();
+        let names: Vec<&str> = st.params.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["cloudPostgresqlInstanceNo", "fileName", "bucketName"]);
+        assert_eq!(st.access_key.as_deref(), Some("AK"));
+    }
+
+    #[test]
+    fn unknown_option_gets_a_hint() {
+        let e = err(with(full(), "bucketname", s("x")));
+        assert_eq!(e.kind, Kind::InvalidOptions);
+        assert!(e.message.contains("did you mean bucketName?"), "{}", e.message);
+        let e = err(with(full(), "acessKey", s("x")));
+        assert!(e.message.contains("did you mean accessKey?"), "{}", e.message);
+        let e = err(with(full(), "zzzzzzzzzz", s("x")));
+        assert!(e.message.contains("known options:"), "{}", e.message);
+    }
+
+    #[test]
+    fn wrong_types_and_blank_values() {
+        let e = err(with(full(), "fileName", Opt::Num(3.0)));
+        assert_eq!(e.option.as_deref(), Some("fileName"));
+        assert!(e.message.contains("must be a string, got a number"), "{}", e.message);
+        let e = err(with(full(), "fileName", s("   ")));
+        assert!(e.message.contains("listBackupFiles()"), "{}", e.message);
+        let e = err(with(full(), "timeoutMs", s("100")));
+        assert!(e.message.contains("must be a number"), "{}", e.message);
+        let e = err(with(full(), "timeoutMs", Opt::Num(f64::NAN)));
+        assert!(e.message.contains("whole number"), "{}", e.message);
+        let e = err(with(full(), "maxRetries", Opt::Num(11.0)));
+        assert!(e.message.contains("from 0 to 10"), "{}", e.message);
+        let e = err(with(full(), "signal", Opt::Other("an object")));
+        assert!(e.message.contains("AbortSignal"), "{}", e.message);
+        let e = err(with(full(), "fetch", s("fetch")));
+        assert!(e.message.contains("function"), "{}", e.message);
+    }
+
+    #[test]
+    fn control_characters_are_refused_without_echoing_the_value() {
+        let e = err(with(full(), "bucketName", s("b\r\nx-evil: 1")));
+        assert!(e.message.contains("control character"));
+        assert!(!e.message.contains("evil"));
+        let e = err(with(full(), "secretKey", s("TOPSECRET\n")));
+        assert_eq!(e.option.as_deref(), Some("secretKey"));
+        assert!(!e.message.contains("TOPSECRET"));
+        let e = err(with(full(), "accessKey", s("AK with space")));
+        assert_eq!(e.option.as_deref(), Some("accessKey"));
+    }
+
+    #[test]
+    fn enums_site_and_endpoint() {
+        assert!(err(with(full(), "method", s("get"))).message.contains("\"GET\" or \"POST\""));
+        assert!(err(with(full(), "responseFormatType", s("yaml"))).message.contains("json"));
+        assert!(err(with(full(), "site", s("mars"))).message.contains("public"));
+        let both = with(with(full(), "site", s("gov")), "endpoint", s("http://127.0.0.1:1"));
+        assert!(err(both).message.contains("either site or endpoint"));
+        let st = parse(&with(full(), "site", s("fin")), Scope::Standalone(&EXPORT)).unwrap();
+        assert_eq!(st.endpoint.unwrap().origin, "https://fin-ncloud.apigw.fin-ntruss.com");
+    }
+
+    #[test]
+    fn endpoint_parsing() {
+        let e = Endpoint::parse("HTTP://Example.COM:8080/relay/ncp/").unwrap();
+        assert_eq!(e, Endpoint { origin: "http://example.com:8080".into(), prefix: "/relay/ncp".into() });
+        assert_eq!(Endpoint::parse("http://[::1]:9/").unwrap().origin, "http://[::1]:9");
+        for bad in [
+            "ftp://x", "http://", "http://a b", "http://x:0", "http://x:99999", "http://x:8a",
+            "http://x/?q=1", "http://x/#f", "http://x/a/../b", "http://user@x", "//x", "x",
+            "http://x/a b", "http://[zz]", "http://x//y",
+        ] {
+            assert!(Endpoint::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn client_scopes() {
+        let cfg = parse(&entries(&[("accessKey", s("AK")), ("secretKey", s("SK")), ("site", s("gov"))]), Scope::ClientConfig)
+            .unwrap();
+        assert!(cfg.signer.is_some());
+        let e = parse(&entries(&[("fileName", s("x"))]), Scope::ClientConfig).unwrap_err();
+        assert!(e.message.contains("unknown option"));
+        let e = parse(&entries(&[("secretKey", s("x"))]), Scope::ClientCall(&EXPORT)).unwrap_err();
+        assert!(e.message.contains("set once on the Client"));
+        let call = parse(&entries(&[("timeoutMs", Opt::Num(5.0))]), Scope::ClientCall(&EXPORT)).unwrap();
+        let merged = cfg.overlay(call);
+        assert_eq!(merged.timeout_ms, Some(5));
+        assert_eq!(merged.access_key.as_deref(), Some("AK"));
+    }
+
+    #[test]
+    fn integer_params_accept_digit_strings() {
+        use crate::actions::LIST_BACKUP_FILES;
+        let list = entries(&[("cloudPostgresqlInstanceNo", s("1")), ("pageNo", s("2")), ("pageSize", Opt::Num(50.0))]);
+        let st = parse(&list, Scope::ClientCall(&LIST_BACKUP_FILES)).unwrap();
+        assert_eq!(st.params[1], ("pageNo", "2".to_string()));
+        let bad = entries(&[("pageSize", Opt::Num(1001.0))]);
+        assert!(parse(&bad, Scope::ClientCall(&LIST_BACKUP_FILES)).is_err());
+        let bad = entries(&[("pageSize", s("-1"))]);
+        assert!(parse(&bad, Scope::ClientCall(&LIST_BACKUP_FILES)).is_err());
+    }
+
+    #[test]
+    fn nearest_names() {
+        assert_eq!(nearest("filename", &["fileName", "bucketName"]), Some("fileName"));
+        assert_eq!(nearest("timeout", &["timeoutMs", "timestamp"]), Some("timeoutMs"));
+        assert_eq!(nearest("qqqq", &["fileName"]), None);
+    }
+}

@@ -1,0 +1,332 @@
+//! The answer read: a body (JSON or XML, whatever was asked for) becomes the
+//! action's response object, or an [`Error`] that says what happened.
+//!
+//! Both formats end up as the same `serde_json::Value`: lists are always
+//! arrays, sizes and counts numbers, `is*` flags booleans.
+
+use crate::error::{Error, Kind, Result};
+use crate::xml;
+use serde_json::{Map, Number, Value};
+
+/// Reads an answer to `action`. On success returns the unwrapped, normalised
+/// `<action>Response` object.
+pub fn read(action: &str, status: u16, body: &str) -> Result<Map<String, Value>> {
+    let root = match decode(body) {
+        Ok(Value::Object(root)) => root,
+        Ok(_) => return Err(bad(status, "a JSON value that is not an object")),
+        Err(what) => return Err(bad(status, what)),
+    };
+    if let Some(e) = root.get("error") {
+        return Err(gateway_error(status, e));
+    }
+    if let Some(e) = root.get("responseError") {
+        return Err(service_error(status, e, None));
+    }
+    let mut inner = match unwrap_response(action, root) {
+        Some(Value::Object(inner)) => inner,
+        _ if status >= 400 => return Err(bad(status, "an error body of a shape NCP does not use")),
+        _ => return Err(bad(status, "a body without the action's response object")),
+    };
+    normalize_map(&mut inner, 0);
+    let code = field(&inner, "returnCode");
+    if (!code.is_empty() && code != "0") || status >= 400 {
+        return Err(service_error(status, &Value::Object(inner.clone()), Some(&inner)));
+    }
+    Ok(inner)
+}
+
+/// `{ "<action>Response": {...} }` → the inner value. For `call()` on an
+/// action NCP answers under another name, a single `*Response` key is accepted.
+fn unwrap_response(action: &str, mut root: Map<String, Value>) -> Option<Value> {
+    let mut key = String::with_capacity(action.len() + 8);
+    key.push_str(action);
+    key.push_str("Response");
+    if let Some(v) = root.remove(&key) {
+        return Some(v);
+    }
+    if root.len() == 1 {
+        let (k, v) = root.into_iter().next()?;
+        return if k.ends_with("Response") { Some(v) } else { None };
+    }
+    None
+}
+
+/// Parses JSON or XML; the error names what the body was instead.
+fn decode(body: &str) -> std::result::Result<Value, &'static str> {
+    let t = body.trim_start_matches('\u{feff}').trim_start();
+    if t.is_empty() {
+        return Err("an empty body");
+    }
+    if t.starts_with('{') || t.starts_with('[') {
+        return serde_json::from_str(t).map_err(|_| "JSON that does not parse (truncated?)");
+    }
+    if t.starts_with('<') {
+        let head = t.get(..14).unwrap_or(t).to_ascii_lowercase();
+        if head.starts_with("<!doctype html") || head.starts_with("<html") {
+            return Err("an HTML page (a proxy or load balancer answered, not NCP)");
+        }
+        return xml::parse(t).ok_or("XML that does not parse (truncated?)");
+    }
+    Err("a body that is neither JSON nor XML")
+}
+
+fn bad(status: u16, what: &str) -> Error {
+    let mut m = String::from("NCP's answer could not be read: HTTP ");
+    m.push_str(&status.to_string());
+    m.push_str(" with ");
+    m.push_str(what);
+    Error::new(Kind::BadResponse, m).with_status(status)
+}
+
+/// `{"errorCode":"200","message":"Authentication Failed","details":"…"}` from the API Gateway.
+fn gateway_error(status: u16, e: &Value) -> Error {
+    let empty = Map::new();
+    let e = e.as_object().unwrap_or(&empty);
+    let code = field(e, "errorCode");
+    let kind = match code.as_str() {
+        "200" => Kind::Auth,
+        "210" => Kind::Permission,
+        "300" => Kind::NotFound,
+        "400" | "410" | "420" => Kind::Throttled,
+        "" => match status {
+            401 => Kind::Auth,
+            403 => Kind::Permission,
+            404 => Kind::NotFound,
+            429 => Kind::Throttled,
+            _ => Kind::Gateway,
+        },
+        _ => Kind::Gateway,
+    };
+    let hint = match kind {
+        Kind::Auth => {
+            "check that accessKey and secretKey are a matching pair and that this machine's clock is within \
+             5 minutes of NCP's (clockOffsetMs corrects a skewed clock)"
+        }
+        Kind::Permission => "the key is not allowed to call this action: grant the sub account Cloud DB for PostgreSQL permissions",
+        Kind::NotFound => "no such API path: check endpoint or site, and the action name",
+        Kind::Throttled => "too many requests: slow down (429s are retried automatically up to maxRetries)",
+        _ => "NCP's gateway could not complete the request; try again later",
+    };
+    let mut m = String::new();
+    m.push_str(non_empty(&field(e, "message"), "API Gateway error"));
+    m.push_str(" (gateway errorCode ");
+    m.push_str(non_empty(&code, "none"));
+    m.push_str(", HTTP ");
+    m.push_str(&status.to_string());
+    m.push(')');
+    let details = field(e, "details");
+    if !details.is_empty() {
+        m.push_str(": ");
+        m.push_str(&details);
+    }
+    m.push_str(". ");
+    m.push_str(hint);
+    let mut err = Error::new(kind, m).with_status(status);
+    err.code = Some(code).filter(|c| !c.is_empty());
+    err
+}
+
+/// `{"returnCode":"5001017","returnMessage":"…"}` from the service itself.
+fn service_error(status: u16, e: &Value, body: Option<&Map<String, Value>>) -> Error {
+    let empty = Map::new();
+    let e = e.as_object().unwrap_or(&empty);
+    let code = field(e, "returnCode");
+    let mut m = String::new();
+    m.push_str(non_empty(&field(e, "returnMessage"), "Cloud DB for PostgreSQL refused the request"));
+    m.push_str(" (returnCode ");
+    m.push_str(non_empty(&code, "none"));
+    m.push_str(", HTTP ");
+    m.push_str(&status.to_string());
+    m.push(')');
+    if code == "5001017" {
+        m.push_str(". Check cloudPostgresqlInstanceNo: listInstances() shows the instances this key can see");
+    }
+    let mut err = Error::new(Kind::Service, m).with_status(status);
+    err.code = Some(code).filter(|c| !c.is_empty());
+    err.request_id = body.map(|b| field(b, "requestId")).filter(|r| !r.is_empty());
+    err
+}
+
+fn non_empty<'a>(s: &'a str, fallback: &'a str) -> &'a str {
+    if s.is_empty() {
+        fallback
+    } else {
+        s
+    }
+}
+
+/// A field as text, whether NCP sent it as a string or a number.
+pub fn field(map: &Map<String, Value>, key: &str) -> String {
+    match map.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Sizes, counts and the like: numbers whatever the format.
+fn is_numeric_field(key: &str) -> bool {
+    key == "totalRows"
+        || key == "pageNo"
+        || key == "pageSize"
+        || ["Size", "Count", "Period", "Port"].iter().any(|s| key.ends_with(s))
+}
+
+/// `isHa`, `isBackup`, …: booleans whatever the format.
+fn is_flag_field(key: &str) -> bool {
+    key.len() > 2 && key.starts_with("is") && key.as_bytes().get(2).is_some_and(|b| b.is_ascii_uppercase())
+}
+
+fn normalize_map(map: &mut Map<String, Value>, depth: usize) {
+    for (k, v) in map.iter_mut() {
+        normalize(k, v, depth + 1);
+    }
+}
+
+fn normalize(key: &str, v: &mut Value, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    if key.ends_with("List") && !v.is_array() {
+        *v = match std::mem::take(v) {
+            Value::Null => Value::Array(Vec::new()),
+            Value::String(s) if s.is_empty() => Value::Array(Vec::new()),
+            one => Value::Array(vec![one]),
+        };
+    }
+    match v {
+        Value::Object(map) => normalize_map(map, depth),
+        Value::Array(items) => {
+            for item in items {
+                normalize("", item, depth + 1);
+            }
+        }
+        Value::String(s) if is_numeric_field(key) => {
+            if let Some(n) = number(s) {
+                *v = Value::Number(n);
+            }
+        }
+        Value::String(s) if is_flag_field(key) => match s.as_str() {
+            "true" => *v = Value::Bool(true),
+            "false" => *v = Value::Bool(false),
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
+fn number(s: &str) -> Option<Number> {
+    let t = s.trim();
+    if let Ok(n) = t.parse::<u64>() {
+        return Some(Number::from(n));
+    }
+    if let Ok(n) = t.parse::<i64>() {
+        return Some(Number::from(n));
+    }
+    t.parse::<f64>().ok().and_then(Number::from_f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const LIST: &str = "getCloudPostgresqlBackupDetailList";
+
+    #[test]
+    fn json_and_xml_give_the_same_object() {
+        let json_body = r#"{"getCloudPostgresqlBackupDetailListResponse":{"requestId":"r","returnCode":"0","returnMessage":"success",
+            "totalRows":1,"cloudPostgresqlBackupDetailList":[{"fileName":"f 1","backupSize":"1024","dataStorageSize":2048,"isX":"true"}]}}"#;
+        let xml_body = "<?xml version=\"1.0\"?><getCloudPostgresqlBackupDetailListResponse><requestId>r</requestId>\
+            <returnCode>0</returnCode><returnMessage>success</returnMessage><totalRows>1</totalRows>\
+            <cloudPostgresqlBackupDetailList><cloudPostgresqlBackupDetail><fileName>f 1</fileName><backupSize>1024</backupSize>\
+            <dataStorageSize>2048</dataStorageSize><isX>true</isX></cloudPostgresqlBackupDetail></cloudPostgresqlBackupDetailList>\
+            </getCloudPostgresqlBackupDetailListResponse>";
+        let a = read(LIST, 200, json_body).unwrap();
+        let b = read(LIST, 200, xml_body).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a["totalRows"], json!(1));
+        assert_eq!(a["cloudPostgresqlBackupDetailList"][0]["backupSize"], json!(1024));
+        assert_eq!(a["cloudPostgresqlBackupDetailList"][0]["isX"], json!(true));
+    }
+
+    #[test]
+    fn empty_lists_in_both_formats() {
+        let x = read(LIST, 200, "<getCloudPostgresqlBackupDetailListResponse><returnCode>0</returnCode><totalRows>0</totalRows>\
+            <cloudPostgresqlBackupDetailList/></getCloudPostgresqlBackupDetailListResponse>").unwrap();
+        assert_eq!(x["cloudPostgresqlBackupDetailList"], json!([]));
+        let j = read(LIST, 200, r#"{"getCloudPostgresqlBackupDetailListResponse":{"returnCode":"0","cloudPostgresqlBackupDetailList":null}}"#).unwrap();
+        assert_eq!(j["cloudPostgresqlBackupDetailList"], json!([]));
+    }
+
+    #[test]
+    fn gateway_errors_in_json_and_xml() {
+        let cases = [
+            (401, "200", Kind::Auth),
+            (401, "210", Kind::Permission),
+            (404, "300", Kind::NotFound),
+            (400, "100", Kind::Gateway),
+            (429, "400", Kind::Throttled),
+            (429, "410", Kind::Throttled),
+            (429, "420", Kind::Throttled),
+            (413, "430", Kind::Gateway),
+            (503, "500", Kind::Gateway),
+            (504, "510", Kind::Gateway),
+            (500, "900", Kind::Gateway),
+        ];
+        for (status, code, kind) in cases {
+            let j = format!(r#"{{"error":{{"errorCode":"{code}","message":"M","details":"D"}}}}"#);
+            let x = format!("<error><errorCode>{code}</errorCode><message>M</message><details>D</details></error>");
+            for body in [j, x] {
+                let e = read("a", status, &body).unwrap_err();
+                assert_eq!((e.kind, e.status, e.code.as_deref()), (kind, Some(status), Some(code)), "{body}");
+                assert!(e.message.starts_with("M (gateway errorCode"), "{}", e.message);
+            }
+        }
+    }
+
+    #[test]
+    fn service_errors_in_json_and_xml() {
+        let j = r#"{"responseError":{"returnCode":"5001017","returnMessage":"No instance"}}"#;
+        let x = "<responseError><returnCode>5001017</returnCode><returnMessage>No instance</returnMessage></responseError>";
+        for body in [j, x] {
+            let e = read("a", 400, body).unwrap_err();
+            assert_eq!((e.kind, e.code.as_deref(), e.status), (Kind::Service, Some("5001017"), Some(400)));
+            assert!(e.message.contains("listInstances()"));
+        }
+        // A 200 whose returnCode is not 0 is a failure too, and keeps its requestId.
+        let e = read("a", 200, r#"{"aResponse":{"requestId":"q","returnCode":"1","returnMessage":"no"}}"#).unwrap_err();
+        assert_eq!((e.kind, e.request_id.as_deref()), (Kind::Service, Some("q")));
+    }
+
+    #[test]
+    fn odd_bodies_are_bad_responses_with_status() {
+        for (status, body) in [
+            (502, "<!DOCTYPE html><html><body>Bad Gateway</body></html>"),
+            (200, "<HTML>oops</HTML>"),
+            (200, r#"{"aResponse":{"requestId":"#),
+            (200, ""),
+            (200, "   "),
+            (200, "plain text"),
+            (200, "[1,2]"),
+            (200, r#"{"other":{}}"#),
+            (500, r#"{"unexpected":true,"x":1}"#),
+            (200, "<aResponse><x></aResponse>"),
+        ] {
+            let e = read("a", status, body).unwrap_err();
+            assert_eq!((e.kind, e.status), (Kind::BadResponse, Some(status)), "{body:?}");
+        }
+    }
+
+    #[test]
+    fn call_accepts_a_single_response_key() {
+        let v = read("x", 200, r#"{"somethingResponse":{"returnCode":"0","portCount":"3"}}"#).unwrap();
+        assert_eq!(v["portCount"], json!(3));
+    }
+
+    #[test]
+    fn deep_json_is_refused_not_overflowed() {
+        let body = "[".repeat(100_000);
+        assert_eq!(read("a", 200, &body).unwrap_err().kind, Kind::BadResponse);
+    }
+}

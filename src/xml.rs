@@ -1,0 +1,260 @@
+//! A small XML reader for NCP's responses, producing the same
+//! `serde_json::Value` shape as NCP's JSON.
+//!
+//! NCP's XML is plain: elements and text, no namespaces, attributes unused. A
+//! list is a wrapper element whose name ends in `List` holding repeated
+//! children, so such an element becomes an array (empty when it has no
+//! children). Other elements with children become objects; text-only elements
+//! become strings. Hand-written rather than a general XML crate because this
+//! subset is all NCP sends and it costs a few KB of wasm instead of tens.
+
+use serde_json::{Map, Value};
+
+/// Nesting deeper than this is refused rather than risking the stack.
+const MAX_DEPTH: usize = 64;
+
+/// Parses a document into `{ rootName: value }`. `None` when it is not
+/// well-formed enough to trust (mismatched or unclosed tags, too deep).
+pub fn parse(doc: &str) -> Option<Value> {
+    let mut p = Parser { s: doc.as_bytes(), i: 0 };
+    p.skip_misc();
+    let (name, value) = p.element(0)?;
+    p.skip_misc();
+    if p.i != p.s.len() {
+        return None;
+    }
+    let mut root = Map::new();
+    root.insert(name, value);
+    Some(Value::Object(root))
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn rest(&self) -> &'a [u8] {
+        self.s.get(self.i..).unwrap_or(&[])
+    }
+
+    fn starts(&self, p: &[u8]) -> bool {
+        self.rest().starts_with(p)
+    }
+
+    /// Skips white space, the XML declaration, processing instructions and comments.
+    fn skip_misc(&mut self) {
+        loop {
+            while self.rest().first().is_some_and(|b| b.is_ascii_whitespace()) {
+                self.i += 1;
+            }
+            if self.starts(b"<?") {
+                self.skip_past(b"?>");
+            } else if self.starts(b"<!--") {
+                self.skip_past(b"-->");
+            } else {
+                return;
+            }
+        }
+    }
+
+    fn skip_past(&mut self, end: &[u8]) {
+        match find(self.rest(), end) {
+            Some(at) => self.i += at + end.len(),
+            None => self.i = self.s.len(),
+        }
+    }
+
+    fn name(&mut self) -> Option<String> {
+        let start = self.i;
+        while self
+            .rest()
+            .first()
+            .is_some_and(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':') || b >= 0x80)
+        {
+            self.i += 1;
+        }
+        let bytes = self.s.get(start..self.i)?;
+        if bytes.is_empty() {
+            return None;
+        }
+        String::from_utf8(bytes.to_vec()).ok()
+    }
+
+    /// Reads `<name …>…</name>` or `<name …/>` at the cursor.
+    fn element(&mut self, depth: usize) -> Option<(String, Value)> {
+        if depth > MAX_DEPTH || !self.starts(b"<") {
+            return None;
+        }
+        self.i += 1;
+        let name = self.name()?;
+        // Attributes are not used by NCP; skip to the end of the tag, honouring quotes.
+        let mut quote = None;
+        let self_closing = loop {
+            let b = *self.rest().first()?;
+            self.i += 1;
+            match (quote, b) {
+                (Some(q), _) if b == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'"' | b'\'') => quote = Some(b),
+                (None, b'>') => break false,
+                (None, b'/') if self.starts(b">") => {
+                    self.i += 1;
+                    break true;
+                }
+                _ => {}
+            }
+        };
+        let is_list = name.ends_with("List");
+        if self_closing {
+            return Some((name, if is_list { Value::Array(Vec::new()) } else { Value::String(String::new()) }));
+        }
+        let mut text = String::new();
+        let mut children: Vec<(String, Value)> = Vec::new();
+        loop {
+            if self.starts(b"</") {
+                self.i += 2;
+                let close = self.name()?;
+                while self.rest().first().is_some_and(|b| b.is_ascii_whitespace()) {
+                    self.i += 1;
+                }
+                if close != name || !self.starts(b">") {
+                    return None;
+                }
+                self.i += 1;
+                break;
+            } else if self.starts(b"<!--") {
+                self.skip_past(b"-->");
+            } else if self.starts(b"<![CDATA[") {
+                self.i += 9;
+                let at = find(self.rest(), b"]]>")?;
+                text.push_str(std::str::from_utf8(self.rest().get(..at)?).ok()?);
+                self.i += at + 3;
+            } else if self.starts(b"<?") {
+                self.skip_past(b"?>");
+            } else if self.starts(b"<") {
+                children.push(self.element(depth + 1)?);
+            } else {
+                let at = self.rest().iter().position(|&b| b == b'<')?;
+                let raw = std::str::from_utf8(self.rest().get(..at)?).ok()?;
+                unescape_into(&mut text, raw)?;
+                self.i += at;
+            }
+        }
+        let value = if is_list {
+            Value::Array(children.into_iter().map(|(_, v)| v).collect())
+        } else if children.is_empty() {
+            Value::String(if text.trim().is_empty() { String::new() } else { text })
+        } else {
+            let mut map = Map::new();
+            // A repeated name outside a *List wrapper still keeps every value.
+            let mut repeated: Vec<String> = Vec::new();
+            for (k, v) in children {
+                if repeated.contains(&k) {
+                    if let Some(Value::Array(items)) = map.get_mut(&k) {
+                        items.push(v);
+                    }
+                } else if let Some(existing) = map.get_mut(&k) {
+                    let first = std::mem::take(existing);
+                    *existing = Value::Array(vec![first, v]);
+                    repeated.push(k);
+                } else {
+                    map.insert(k, v);
+                }
+            }
+            Value::Object(map)
+        };
+        Some((name, value))
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Decodes the five named entities and numeric references.
+fn unescape_into(out: &mut String, raw: &str) -> Option<()> {
+    let mut rest = raw;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(rest.get(..amp)?);
+        let after = rest.get(amp + 1..)?;
+        let semi = after.find(';')?;
+        let entity = after.get(..semi)?;
+        let c = match entity {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            _ => {
+                let code = if let Some(hex) = entity.strip_prefix("#x").or_else(|| entity.strip_prefix("#X")) {
+                    u32::from_str_radix(hex, 16).ok()?
+                } else {
+                    entity.strip_prefix('#')?.parse::<u32>().ok()?
+                };
+                char::from_u32(code)?
+            }
+        };
+        out.push(c);
+        rest = after.get(semi + 1..)?;
+    }
+    out.push_str(rest);
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn success_body() {
+        let doc = r#"<?xml version="1.0" encoding="UTF-8"?>
+<exportBackupToObjectStorageResponse>
+  <requestId>abc-1</requestId>
+  <returnCode>0</returnCode>
+  <returnMessage>success</returnMessage>
+</exportBackupToObjectStorageResponse>"#;
+        assert_eq!(
+            parse(doc).unwrap(),
+            json!({"exportBackupToObjectStorageResponse": {"requestId": "abc-1", "returnCode": "0", "returnMessage": "success"}})
+        );
+    }
+
+    #[test]
+    fn lists_are_arrays_with_zero_one_or_many_items() {
+        let doc = "<r><totalRows>1</totalRows><aList><a><x>1</x></a></aList><bList></bList><cList/>\
+                   <dList><d>p</d><d>q</d></dList></r>";
+        assert_eq!(
+            parse(doc).unwrap(),
+            json!({"r": {"totalRows": "1", "aList": [{"x": "1"}], "bList": [], "cList": [], "dList": ["p", "q"]}})
+        );
+    }
+
+    #[test]
+    fn entities_cdata_and_attributes() {
+        let doc = "<r a=\"x>y\"><t>a &amp; b &lt;&#65;&#x42;&gt; &quot;&apos;</t><c><![CDATA[<raw>&]]></c><e/></r>";
+        assert_eq!(parse(doc).unwrap(), json!({"r": {"t": "a & b <AB> \"'", "c": "<raw>&", "e": ""}}));
+    }
+
+    #[test]
+    fn repeated_names_outside_lists_keep_every_value() {
+        assert_eq!(parse("<r><k>1</k><k>2</k><k>3</k></r>").unwrap(), json!({"r": {"k": ["1", "2", "3"]}}));
+    }
+
+    #[test]
+    fn malformed_documents_are_refused() {
+        for bad in [
+            "", "<r>", "<r></s>", "<r><a></r>", "<r>&bogus;</r>", "<r>&#xD800;</r>", "<r></r>trailing",
+            "<!DOCTYPE html><html>", "<r", "<>", "<r><![CDATA[x</r>",
+        ] {
+            assert!(parse(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        let doc = "<a>".repeat(10_000) + &"</a>".repeat(10_000);
+        assert!(parse(&doc).is_none());
+    }
+}
