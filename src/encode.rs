@@ -62,7 +62,12 @@ fn flatten_into(out: &mut Vec<(String, String)>, name: String, v: &Value, depth:
         Value::Null => {}
         Value::Bool(b) => out.push((name, if *b { "true" } else { "false" }.to_string())),
         Value::Number(n) => out.push((name, n.to_string())),
-        Value::String(s) => out.push((name, s.clone())),
+        Value::String(s) => {
+            if s.chars().any(char::is_control) || name.chars().any(char::is_control) {
+                return Err(Error::option("params", "params contain a control character (such as a newline); remove it"));
+            }
+            out.push((name, s.clone()))
+        }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 flatten_into(out, join(&name, &(i + 1).to_string()), item, depth + 1)?;
@@ -131,6 +136,12 @@ mod tests {
                 ("rules.1.port", "22"),
             ]
         );
+    }
+
+    #[test]
+    fn flatten_rejects_control_characters() {
+        assert!(flatten(&json!({"a": "x\r\ny"})).is_err());
+        assert!(flatten(&json!({"a\n": "x"})).is_err());
     }
 
     #[test]

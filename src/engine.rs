@@ -16,8 +16,6 @@ pub trait Transport {
     async fn send(&self, req: &Request, timeout_ms: u32) -> Result<RawResponse>;
     /// Waits, unless the caller aborts.
     async fn sleep(&self, ms: u32) -> Result<()>;
-    /// Sees each request just before it is sent (for the demo page's display).
-    fn observe(&self, _req: &Request) {}
 }
 
 pub struct RawResponse {
@@ -57,7 +55,6 @@ pub async fn execute<T: Transport>(t: &T, plan: &Plan) -> Result<Reply> {
     loop {
         attempts += 1;
         let req = plan.request(plan.timestamp_at(t.now_ms()));
-        t.observe(&req);
         let outcome = match t.send(&req, plan.timeout_ms).await {
             Ok(raw) => response::read(&plan.action, raw.status, &raw.body).map(|body| Reply {
                 body,

@@ -202,6 +202,68 @@ impl Settings {
     }
 }
 
+/// What `signRequest` needs: the URL's target is taken by the caller.
+#[derive(Debug)]
+pub struct SignInput {
+    pub method: String,
+    pub url: String,
+    pub access_key: String,
+    pub signer: Signer,
+    pub timestamp: Option<u64>,
+    pub clock_offset_ms: i64,
+}
+
+const SIGN: &[&str] = &["method", "url", "accessKey", "secretKey", "timestamp", "clockOffsetMs"];
+
+/// Validates `signRequest({ method, url, accessKey, secretKey, timestamp? })`.
+pub fn parse_sign(entries: &[(String, Opt)]) -> Result<SignInput> {
+    let mut method = None;
+    let mut url = None;
+    let mut access_key = None;
+    let mut signer = None;
+    let mut timestamp = None;
+    let mut clock_offset_ms = 0;
+    for (name, value) in entries {
+        match name.as_str() {
+            "method" => {
+                let m = text(name, value)?;
+                if !["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"].contains(&m.as_str()) {
+                    return Err(Error::option(name, "method must be an upper-case HTTP method such as \"GET\" or \"POST\""));
+                }
+                method = Some(m);
+            }
+            "url" => url = Some(text(name, value)?),
+            "accessKey" => access_key = Some(access_key_text(value)?),
+            "secretKey" => signer = Some(Signer::new(&text(name, value)?)),
+            "timestamp" => timestamp = Some(integer(name, value, 0.0, 9_007_199_254_740_991.0)? as u64),
+            "clockOffsetMs" => clock_offset_ms = integer(name, value, -86_400_000_000.0, 86_400_000_000.0)? as i64,
+            _ => return Err(unknown_among(name, SIGN)),
+        }
+    }
+    let need = |name: &str| {
+        let mut m = String::from(name);
+        m.push_str(" is required: pass ");
+        m.push_str(describe(name));
+        Error::option(name, m)
+    };
+    Ok(SignInput {
+        method: method.ok_or_else(|| need("method"))?,
+        url: url.ok_or_else(|| need("url"))?,
+        access_key: access_key.ok_or_else(|| need("accessKey"))?,
+        signer: signer.ok_or_else(|| need("secretKey"))?,
+        timestamp,
+        clock_offset_ms,
+    })
+}
+
+fn access_key_text(value: &Opt) -> Result<String> {
+    let v = text("accessKey", value)?;
+    if !v.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::option("accessKey", "accessKey must be the ASCII access key from the NCP console (no spaces)"));
+    }
+    Ok(v)
+}
+
 /// Which options an object may hold.
 #[derive(Clone, Copy)]
 pub enum Scope {
@@ -269,13 +331,7 @@ pub fn parse(entries: &[(String, Opt)], scope: Scope) -> Result<Settings> {
         }
         let name = name.as_str();
         match name {
-            "accessKey" => {
-                let v = text(name, value)?;
-                if !v.bytes().all(|b| b.is_ascii_graphic()) {
-                    return Err(Error::option(name, "accessKey must be the ASCII access key from the NCP console (no spaces)"));
-                }
-                s.access_key = Some(v);
-            }
+            "accessKey" => s.access_key = Some(access_key_text(value)?),
             "secretKey" => s.signer = Some(Rc::new(Signer::new(&text(name, value)?))),
             "regionCode" => s.region_code = Some(text(name, value)?),
             "responseFormatType" => {
@@ -450,6 +506,8 @@ pub fn describe(name: &str) -> &'static str {
         "fileName" => "the backup file name from listBackupFiles()",
         "bucketName" => "the Object Storage bucket name from listBuckets()",
         "regionCode" => "a region code such as \"KR\", or omit it for NCP's default region",
+        "method" => "the HTTP method, such as \"GET\"",
+        "url" => "the full request URL, such as \"https://ncloud.apigw.ntruss.com/vpostgresql/v2/getCloudPostgresqlInstanceList\"",
         _ => "a non-empty value",
     }
 }
@@ -462,10 +520,13 @@ fn unknown(name: &str, scope: Scope) -> Error {
         m.push_str(" is set once on the Client; create another Client to use other credentials");
         return Error::option(name, m);
     }
-    m.push_str("unknown option ");
+    unknown_among(name, &scope.names())
+}
+
+fn unknown_among(name: &str, candidates: &[&str]) -> Error {
+    let mut m = String::from("unknown option ");
     m.push_str(&quote(name));
-    let candidates = scope.names();
-    if let Some(best) = nearest(name, &candidates) {
+    if let Some(best) = nearest(name, candidates) {
         m.push_str(": did you mean ");
         m.push_str(best);
         m.push('?');
@@ -650,6 +711,19 @@ mod tests {
         assert!(parse(&bad, Scope::ClientCall(&LIST_BACKUP_FILES)).is_err());
         let bad = entries(&[("pageSize", s("-1"))]);
         assert!(parse(&bad, Scope::ClientCall(&LIST_BACKUP_FILES)).is_err());
+    }
+
+    #[test]
+    fn sign_input() {
+        let ok = entries(&[("method", s("PUT")), ("url", s("https://x/y")), ("accessKey", s("AK")), ("secretKey", s("SK"))]);
+        let got = parse_sign(&ok).unwrap();
+        assert_eq!((got.method.as_str(), got.url.as_str(), got.timestamp), ("PUT", "https://x/y", None));
+        let e = parse_sign(&entries(&[("methd", s("GET"))])).unwrap_err();
+        assert!(e.message.contains("did you mean method?"), "{}", e.message);
+        let e = parse_sign(&entries(&[("method", s("get"))])).unwrap_err();
+        assert!(e.message.contains("upper-case"));
+        let e = parse_sign(&entries(&[("method", s("GET")), ("url", s("u"))])).unwrap_err();
+        assert_eq!(e.option.as_deref(), Some("accessKey"));
     }
 
     #[test]

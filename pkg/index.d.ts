@@ -1,0 +1,262 @@
+// Types for ncloud-pg-backup. Hand-written: wasm-bindgen would type every
+// option object as `any`.
+
+/** Credentials: an NCP API key pair. The secret never leaves the module except as a signature. */
+export interface Credentials {
+  /** Access key from the NCP console (My Account > Manage account and security > API keys). */
+  accessKey: string;
+  /** The secret key paired with `accessKey`. */
+  secretKey: string;
+}
+
+/** Where and how requests are sent. Every field is optional. */
+export interface TransportOptions {
+  /** Region code such as "KR"; omitted: NCP's default region. */
+  regionCode?: string;
+  /** Format NCP answers in; the result is the same object either way. Default "json". */
+  responseFormatType?: "json" | "xml";
+  /** GET (parameters in the query) or POST (form body). Default "GET". */
+  method?: "GET" | "POST";
+  /** NCP site; default "public". Give either `site` or `endpoint`. */
+  site?: "public" | "gov" | "fin";
+  /** Base URL: scheme, host, optional port and path prefix (a relay, or the local simulator). */
+  endpoint?: string;
+  /** Per-attempt timeout in ms. Default 30000. */
+  timeoutMs?: number;
+  /** Retries of 429 and 503 answers (exponential backoff, full jitter). 0 to 10, default 2. */
+  maxRetries?: number;
+  /** Added to the local clock when signing, to correct a skewed clock. Default 0. */
+  clockOffsetMs?: number;
+  /** `fetch` to send with; default the global `fetch`. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Also retry network errors, timeouts and 500/502/504, which may have reached the service. Default false. */
+  retryUnsafe?: boolean;
+}
+
+/** Options that belong to one call. */
+export interface CallOptions {
+  /** Cancels the call, including retries and backoff waits. */
+  signal?: AbortSignal;
+  /** Timestamp to sign with, epoch ms. Default: now (+ clockOffsetMs). */
+  timestamp?: number;
+}
+
+/** Options for a list call. */
+export interface PageOptions {
+  /** Page number as NCP counts it. */
+  pageNo?: number;
+  /** Rows per page, 1 to 1000 (required by NCP with pageNo). */
+  pageSize?: number;
+  /** Fetch every page from pageNo (default 1) on, and return all items. */
+  allPages?: boolean;
+}
+
+export interface ExportBackupParams {
+  /** From `listInstances()`. */
+  cloudPostgresqlInstanceNo: string;
+  /** From `listBackupFiles()`. */
+  fileName: string;
+  /** From `listBuckets()`. */
+  bucketName: string;
+}
+
+export interface ListInstancesParams extends PageOptions {
+  zoneCode?: string;
+  vpcNo?: string;
+  subnetNo?: string;
+  cloudPostgresqlServiceName?: string;
+  cloudPostgresqlServerName?: string;
+  generationCode?: string;
+}
+export interface ListBackupFilesParams extends PageOptions {
+  cloudPostgresqlInstanceNo: string;
+}
+export interface ListBucketsParams extends PageOptions {
+  cloudPostgresqlServerInstanceNo?: string;
+}
+
+export type ExportBackupOptions = Credentials & TransportOptions & CallOptions & ExportBackupParams;
+export type ListInstancesOptions = Credentials & TransportOptions & CallOptions & ListInstancesParams;
+export type ListBackupsOptions = Credentials & TransportOptions & CallOptions & PageOptions;
+export type ListBackupFilesOptions = Credentials & TransportOptions & CallOptions & ListBackupFilesParams;
+export type ListBucketsOptions = Credentials & TransportOptions & CallOptions & ListBucketsParams;
+export type RequestOptions = Credentials & TransportOptions & CallOptions;
+
+export interface ExportBackupResult {
+  requestId: string;
+  /** "0" on success. */
+  returnCode: string;
+  returnMessage: string;
+  httpStatus: number;
+}
+
+/** NCP's common code object, e.g. `{ code: "RUN", codeName: "CLOUD DATABASE(VPC) Server Run State" }`. */
+export interface CommonCode {
+  code: string;
+  codeName: string;
+}
+
+/** One instance, with NCP's field names. Sizes and counts are numbers, `is*` flags booleans. */
+export interface CloudPostgresqlInstance {
+  cloudPostgresqlInstanceNo: string;
+  cloudPostgresqlServiceName?: string;
+  cloudPostgresqlInstanceStatusName?: string;
+  cloudPostgresqlInstanceStatus?: CommonCode;
+  engineVersion?: string;
+  cloudPostgresqlPort?: number;
+  isHa?: boolean;
+  isBackup?: boolean;
+  backupFileRetentionPeriod?: number;
+  backupTime?: string;
+  createDate?: string;
+  cloudPostgresqlServerInstanceList?: CloudPostgresqlServerInstance[];
+  [field: string]: unknown;
+}
+
+export interface CloudPostgresqlServerInstance {
+  cloudPostgresqlServerInstanceNo: string;
+  cloudPostgresqlServerName?: string;
+  cloudPostgresqlServerRole?: CommonCode;
+  dataStorageSize?: number;
+  usedDataStorageSize?: number;
+  cpuCount?: number;
+  memorySize?: number;
+  [field: string]: unknown;
+}
+
+export interface CloudPostgresqlBackup {
+  cloudPostgresqlInstanceNo: string;
+  cloudPostgresqlServiceName?: string;
+  backupFileRetentionPeriod?: number;
+  backupTime?: string;
+  [field: string]: unknown;
+}
+
+/** One backup file: `fileName` is what `exportBackup` takes. */
+export interface CloudPostgresqlBackupFile {
+  fileName: string;
+  startTime: string;
+  endTime: string;
+  backupSize: number;
+  dataStorageSize: number;
+  archivedWalFileSize: number;
+  [field: string]: unknown;
+}
+
+export interface CloudPostgresqlBucket {
+  bucketName: string;
+  [field: string]: unknown;
+}
+
+export interface ListInstancesResult {
+  requestId: string;
+  totalRows: number;
+  instances: CloudPostgresqlInstance[];
+}
+export interface ListBackupsResult {
+  requestId: string;
+  totalRows: number;
+  backups: CloudPostgresqlBackup[];
+}
+export interface ListBackupFilesResult {
+  requestId: string;
+  totalRows: number;
+  files: CloudPostgresqlBackupFile[];
+}
+export interface ListBucketsResult {
+  requestId: string;
+  totalRows: number;
+  buckets: CloudPostgresqlBucket[];
+}
+
+/** Sends a backup file of an instance to an Object Storage bucket. */
+export function exportBackup(opts: ExportBackupOptions): Promise<ExportBackupResult>;
+/** `getCloudPostgresqlInstanceList`. */
+export function listInstances(opts: ListInstancesOptions): Promise<ListInstancesResult>;
+/** `getCloudPostgresqlBackupList`. */
+export function listBackups(opts: ListBackupsOptions): Promise<ListBackupsResult>;
+/** `getCloudPostgresqlBackupDetailList`: the files `exportBackup` can send. */
+export function listBackupFiles(opts: ListBackupFilesOptions): Promise<ListBackupFilesResult>;
+/** `getCloudPostgresqlBucketList`. */
+export function listBuckets(opts: ListBucketsOptions): Promise<ListBucketsResult>;
+
+/** A parameter value for `call()`: arrays become `name.1`, `name.2`; objects in arrays `name.1.field`. */
+export type ParamValue = string | number | boolean | null | undefined | ParamValue[] | { [name: string]: ParamValue };
+
+/** Any `vpostgresql/v2` action; resolves to the unwrapped `<action>Response` object. */
+export function call(
+  action: string,
+  params?: { [name: string]: ParamValue } | null,
+  opts?: RequestOptions,
+): Promise<Record<string, unknown>>;
+
+export interface SignRequestInput extends Credentials {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
+  /** The full URL, as it will be passed to fetch. */
+  url: string;
+  /** Epoch ms; default now (+ clockOffsetMs). */
+  timestamp?: number;
+  clockOffsetMs?: number;
+}
+
+export interface SignedHeaders {
+  "x-ncp-apigw-timestamp": string;
+  "x-ncp-iam-access-key": string;
+  "x-ncp-apigw-signature-v2": string;
+}
+
+/** Signs a request to any NCP API Gateway URL, for callers who send it themselves. */
+export function signRequest(input: SignRequestInput): { headers: SignedHeaders; timestamp: number };
+
+export type ClientConfig = Credentials & TransportOptions;
+type PerCall<T> = TransportOptions & CallOptions & T;
+
+/** Credentials and transport settings once. The secret is kept only as a prepared HMAC key. */
+export class Client {
+  constructor(config: ClientConfig);
+  exportBackup(opts: PerCall<ExportBackupParams>): Promise<ExportBackupResult>;
+  listInstances(opts?: PerCall<ListInstancesParams>): Promise<ListInstancesResult>;
+  listBackups(opts?: PerCall<PageOptions>): Promise<ListBackupsResult>;
+  listBackupFiles(opts: PerCall<ListBackupFilesParams>): Promise<ListBackupFilesResult>;
+  listBuckets(opts?: PerCall<ListBucketsParams>): Promise<ListBucketsResult>;
+  call(
+    action: string,
+    params?: { [name: string]: ParamValue } | null,
+    opts?: TransportOptions & CallOptions,
+  ): Promise<Record<string, unknown>>;
+  /** `{ accessKey, endpoint, secretKey: "<hidden>" }`. */
+  toJSON(): { accessKey: string; endpoint: string; secretKey: "<hidden>" };
+  toString(): string;
+  /** Releases the wasm memory now instead of at garbage collection. */
+  free(): void;
+}
+
+export type NcloudErrorKind =
+  | "invalid_options"
+  | "auth"
+  | "permission"
+  | "not_found"
+  | "throttled"
+  | "service"
+  | "gateway"
+  | "network"
+  | "timeout"
+  | "aborted"
+  | "bad_response";
+
+/** Every failure rejects (or, for `signRequest` and `new Client`, throws) with this. */
+export class NcloudError extends Error {
+  readonly name: "NcloudError";
+  readonly kind: NcloudErrorKind;
+  /** HTTP status, when a response arrived. */
+  readonly status: number | undefined;
+  /** NCP's errorCode (gateway) or returnCode (service). */
+  readonly code: string | undefined;
+  readonly requestId: string | undefined;
+  /** Requests sent (0 for invalid_options). */
+  readonly attempts: number;
+  /** True when the request did not run, so sending it again is safe. */
+  readonly retryable: boolean;
+  /** For invalid_options: the option at fault. */
+  readonly option: string | undefined;
+}

@@ -1,0 +1,7 @@
+// Node (>= 18): Node cannot fetch a file: URL, so read the bytes and compile them synchronously.
+import { readFileSync } from "node:fs";
+import { initSync } from "./gen/ncloud_pg_backup.js";
+
+initSync({ module: readFileSync(new URL("./gen/ncloud_pg_backup_bg.wasm", import.meta.url)) });
+
+export * from "./api.js";

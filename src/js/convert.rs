@@ -1,0 +1,151 @@
+//! Values across the boundary: JS options in, results and errors out.
+
+use crate::error::Error;
+use crate::options::{Opt, MAX_VALUE_LEN};
+use js_sys::{Array, Function, JsString, Reflect};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::AbortSignal;
+
+#[wasm_bindgen(module = "/js/ncloud_error.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = createError)]
+    fn create_error(
+        kind: &str,
+        message: &str,
+        status: Option<u16>,
+        code: Option<String>,
+        request_id: Option<String>,
+        attempts: u32,
+        retryable: bool,
+        option: Option<String>,
+    ) -> JsValue;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    // Bound here with `catch` so that a Proxy or a throwing getter in the
+    // caller's object becomes an NcloudError instead of unwinding through wasm.
+    #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
+    fn object_keys(o: &JsValue) -> Result<Array, JsValue>;
+}
+
+/// The JS `NcloudError` for an [`Error`].
+pub fn to_js(e: Error) -> JsValue {
+    create_error(
+        e.kind.as_str(),
+        &e.message,
+        e.status,
+        e.code,
+        e.request_id,
+        e.attempts,
+        e.retryable,
+        e.option,
+    )
+}
+
+/// A plain JS object (arrays and maps as JSON would have them).
+pub fn to_value<T: Serialize>(v: &T) -> Result<JsValue, Error> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|_| Error::new(crate::error::Kind::BadResponse, "the result could not be converted to a JS object"))
+}
+
+/// An options object read into `(name, Opt)` pairs, with the two values
+/// that stay JS objects (`signal`, `fetch`) kept aside.
+pub struct JsOptions {
+    pub entries: Vec<(String, Opt)>,
+    pub signal: Option<AbortSignal>,
+    pub fetch: Option<Function>,
+}
+
+/// Reads the caller's options object. `undefined` is an empty object when
+/// `optional` (Client methods); anything else that is not a plain object is refused.
+pub fn read_options(opts: &JsValue, function: &str, optional: bool) -> Result<JsOptions, Error> {
+    let mut out = JsOptions { entries: Vec::new(), signal: None, fetch: None };
+    if optional && opts.is_undefined() {
+        return Ok(out);
+    }
+    if !opts.is_object() || opts.is_function() || Array::is_array(opts) || opts.is_null() {
+        let mut m = String::from(function);
+        m.push_str(" takes one options object, such as { accessKey, secretKey, … }; got ");
+        m.push_str(type_name(opts));
+        return Err(Error::option("options", m));
+    }
+    let keys = object_keys(opts).map_err(|_| Error::option("options", "the options object could not be read"))?;
+    for key in keys.iter() {
+        let name = match key.dyn_ref::<JsString>() {
+            Some(k) if k.length() <= 200 => String::from(k),
+            _ => String::from("(an option name over 200 characters)"),
+        };
+        let value = Reflect::get(opts, &key).map_err(|_| {
+            let mut m = String::from("option ");
+            m.push_str(&name);
+            m.push_str(" could not be read (its getter threw)");
+            Error::option(&name, m)
+        })?;
+        if value.is_undefined() || value.is_null() {
+            continue; // absent, as with optional arguments in JS
+        }
+        let opt = classify(&value);
+        match (name.as_str(), &opt) {
+            ("signal", Opt::Signal) => out.signal = Some(value.unchecked_into()),
+            ("fetch", Opt::Func) => out.fetch = Some(value.unchecked_into()),
+            _ => {}
+        }
+        out.entries.push((name, opt));
+    }
+    Ok(out)
+}
+
+fn classify(v: &JsValue) -> Opt {
+    if let Some(s) = v.dyn_ref::<JsString>() {
+        // Checked before copying into wasm memory, so a huge string cannot exhaust it.
+        if s.length() as usize > MAX_VALUE_LEN {
+            return Opt::Other("a string over 4096 characters");
+        }
+        return Opt::Str(String::from(s));
+    }
+    if let Some(n) = v.as_f64() {
+        return Opt::Num(n);
+    }
+    if let Some(b) = v.as_bool() {
+        return Opt::Bool(b);
+    }
+    if v.is_function() {
+        return Opt::Func;
+    }
+    if is_abort_signal(v) {
+        return Opt::Signal;
+    }
+    Opt::Other(type_name(v))
+}
+
+/// Duck-typed, so a signal from another realm (an iframe, a polyfill) works too.
+fn is_abort_signal(v: &JsValue) -> bool {
+    v.is_object()
+        && Reflect::get(v, &"aborted".into()).map(|a| a.as_bool().is_some()).unwrap_or(false)
+        && Reflect::get(v, &"addEventListener".into()).map(|f| f.is_function()).unwrap_or(false)
+}
+
+pub fn type_name(v: &JsValue) -> &'static str {
+    if v.is_undefined() {
+        "undefined"
+    } else if v.is_null() {
+        "null"
+    } else if v.is_string() {
+        "a string"
+    } else if v.as_f64().is_some() {
+        "a number"
+    } else if v.as_bool().is_some() {
+        "a boolean"
+    } else if v.is_function() {
+        "a function"
+    } else if Array::is_array(v) {
+        "an array"
+    } else if v.is_object() {
+        "an object"
+    } else {
+        "a symbol or bigint"
+    }
+}

@@ -1,0 +1,302 @@
+//! The JavaScript surface: every `#[wasm_bindgen]` export lives here. Each one
+//! converts at the edge and delegates to the same path:
+//! options → [`Plan`] → [`engine::execute`] → result shaped by [`actions`].
+
+mod convert;
+mod transport;
+
+use crate::actions::{self, Action, CALL, EXPORT, LIST_BACKUPS, LIST_BACKUP_FILES, LIST_BUCKETS, LIST_INSTANCES};
+use crate::encode;
+use crate::engine;
+use crate::error::{Error, Result};
+use crate::options::{self, Scope, Settings};
+use crate::request::{signed_headers, Plan};
+use convert::{read_options, to_js, to_value};
+use js_sys::{Function, JsString, Object, Promise, Reflect};
+use serde_json::Value;
+use std::rc::Rc;
+use transport::FetchTransport;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Sends a backup file of a Cloud DB for PostgreSQL instance to an Object Storage bucket.
+#[wasm_bindgen(js_name = exportBackup)]
+pub async fn export_backup(opts: JsValue) -> std::result::Result<JsValue, JsValue> {
+    run(None, &EXPORT, opts, None).await.map_err(to_js)
+}
+
+/// Lists the Cloud DB for PostgreSQL instances (`getCloudPostgresqlInstanceList`).
+#[wasm_bindgen(js_name = listInstances)]
+pub async fn list_instances(opts: JsValue) -> std::result::Result<JsValue, JsValue> {
+    run(None, &LIST_INSTANCES, opts, None).await.map_err(to_js)
+}
+
+/// Lists the backups of every instance (`getCloudPostgresqlBackupList`).
+#[wasm_bindgen(js_name = listBackups)]
+pub async fn list_backups(opts: JsValue) -> std::result::Result<JsValue, JsValue> {
+    run(None, &LIST_BACKUPS, opts, None).await.map_err(to_js)
+}
+
+/// Lists one instance's backup files (`getCloudPostgresqlBackupDetailList`).
+#[wasm_bindgen(js_name = listBackupFiles)]
+pub async fn list_backup_files(opts: JsValue) -> std::result::Result<JsValue, JsValue> {
+    run(None, &LIST_BACKUP_FILES, opts, None).await.map_err(to_js)
+}
+
+/// Lists the Object Storage buckets the service can write to (`getCloudPostgresqlBucketList`).
+#[wasm_bindgen(js_name = listBuckets)]
+pub async fn list_buckets(opts: JsValue) -> std::result::Result<JsValue, JsValue> {
+    run(None, &LIST_BUCKETS, opts, None).await.map_err(to_js)
+}
+
+/// Calls any `vpostgresql/v2` action; returns the unwrapped response object.
+#[wasm_bindgen]
+pub async fn call(action: JsValue, params: JsValue, opts: JsValue) -> std::result::Result<JsValue, JsValue> {
+    run_call(None, action, params, opts).await.map_err(to_js)
+}
+
+/// Signs a request to any NCP API Gateway URL: `{ headers, timestamp }`.
+#[wasm_bindgen(js_name = signRequest)]
+pub fn sign_request(input: JsValue) -> std::result::Result<JsValue, JsValue> {
+    sign(&input).map_err(to_js)
+}
+
+fn sign(input: &JsValue) -> Result<JsValue> {
+    let o = read_options(input, "signRequest", false)?;
+    let s = options::parse_sign(&o.entries)?;
+    let target = url_target(&s.url)?;
+    let timestamp = match s.timestamp {
+        Some(t) => t,
+        None => (js_sys::Date::now().floor() + s.clock_offset_ms as f64).max(0.0) as u64,
+    };
+    let headers = Object::new();
+    for (name, value) in signed_headers(&s.signer, &s.method, &target, timestamp, &s.access_key) {
+        let _ = Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(&value));
+    }
+    let out = Object::new();
+    let _ = Reflect::set(&out, &"headers".into(), &headers);
+    let _ = Reflect::set(&out, &"timestamp".into(), &JsValue::from_f64(timestamp as f64));
+    Ok(out.into())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = URL)]
+    type JsUrl;
+    #[wasm_bindgen(constructor, js_class = "URL", catch)]
+    fn new(url: &str) -> std::result::Result<JsUrl, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn protocol(this: &JsUrl) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn pathname(this: &JsUrl) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn search(this: &JsUrl) -> String;
+}
+
+/// The request target `fetch` will send for `url`: the runtime's own URL
+/// parser decides, so the signature covers exactly what goes on the wire.
+fn url_target(url: &str) -> Result<String> {
+    let bad = || Error::option("url", "url must be an absolute http(s) URL such as \"https://ncloud.apigw.ntruss.com/…\"");
+    let u = JsUrl::new(url).map_err(|_| bad())?;
+    if !matches!(u.protocol().as_str(), "http:" | "https:") {
+        return Err(bad());
+    }
+    let mut target = u.pathname();
+    target.push_str(&u.search());
+    Ok(target)
+}
+
+/// Credentials and transport settings kept by a [`Client`]. The secret is
+/// held only as a prepared HMAC key inside `settings.signer`.
+struct ClientState {
+    settings: Settings,
+    fetch: Option<Function>,
+}
+
+/// Credentials and transport settings once; the same methods without repeating them.
+#[wasm_bindgen]
+pub struct Client {
+    state: Rc<ClientState>,
+}
+
+#[wasm_bindgen]
+impl Client {
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> std::result::Result<Client, JsValue> {
+        let read = || -> Result<Client> {
+            let o = read_options(&config, "new Client", false)?;
+            let settings = options::parse(&o.entries, Scope::ClientConfig)?;
+            // Fail at construction, not at the first call.
+            Plan::new(&actions::CALL, "", settings.clone())?;
+            Ok(Client { state: Rc::new(ClientState { settings, fetch: o.fetch }) })
+        };
+        read().map_err(to_js)
+    }
+
+    #[wasm_bindgen(js_name = exportBackup)]
+    pub fn export_backup(&self, opts: JsValue) -> Promise {
+        self.spawn(&EXPORT, opts)
+    }
+
+    #[wasm_bindgen(js_name = listInstances)]
+    pub fn list_instances(&self, opts: JsValue) -> Promise {
+        self.spawn(&LIST_INSTANCES, opts)
+    }
+
+    #[wasm_bindgen(js_name = listBackups)]
+    pub fn list_backups(&self, opts: JsValue) -> Promise {
+        self.spawn(&LIST_BACKUPS, opts)
+    }
+
+    #[wasm_bindgen(js_name = listBackupFiles)]
+    pub fn list_backup_files(&self, opts: JsValue) -> Promise {
+        self.spawn(&LIST_BACKUP_FILES, opts)
+    }
+
+    #[wasm_bindgen(js_name = listBuckets)]
+    pub fn list_buckets(&self, opts: JsValue) -> Promise {
+        self.spawn(&LIST_BUCKETS, opts)
+    }
+
+    pub fn call(&self, action: JsValue, params: JsValue, opts: JsValue) -> Promise {
+        let state = self.state.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            run_call(Some(state), action, params, opts).await.map_err(to_js)
+        })
+    }
+
+    /// What `JSON.stringify(client)` shows: never the secret.
+    #[wasm_bindgen(js_name = toJSON)]
+    pub fn to_json(&self) -> JsValue {
+        let o = Object::new();
+        let s = &self.state.settings;
+        let _ = Reflect::set(&o, &"accessKey".into(), &JsValue::from_str(s.access_key.as_deref().unwrap_or("")));
+        let origin = s.endpoint.as_ref().map(|e| e.origin.clone() + &e.prefix);
+        let _ = Reflect::set(&o, &"endpoint".into(), &JsValue::from_str(origin.as_deref().unwrap_or("https://ncloud.apigw.ntruss.com")));
+        let _ = Reflect::set(&o, &"secretKey".into(), &JsValue::from_str("<hidden>"));
+        o.into()
+    }
+
+    /// What `String(client)` shows: never the secret.
+    #[wasm_bindgen(js_name = toString)]
+    pub fn describe(&self) -> String {
+        let mut s = String::from("ncloud-pg-backup Client (accessKey ");
+        s.push_str(self.state.settings.access_key.as_deref().unwrap_or(""));
+        s.push_str(", secret key hidden)");
+        s
+    }
+}
+
+impl Client {
+    fn spawn(&self, action: &'static Action, opts: JsValue) -> Promise {
+        let state = self.state.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            run(Some(state), action, opts, None).await.map_err(to_js)
+        })
+    }
+}
+
+async fn run_call(client: Option<Rc<ClientState>>, action: JsValue, params: JsValue, opts: JsValue) -> Result<JsValue> {
+    let name = match action.dyn_ref::<JsString>() {
+        Some(s) if s.length() <= 100 => String::from(s),
+        _ => String::new(),
+    };
+    actions::check_action_name(&name)?;
+    let params = read_params(&params)?;
+    if params.iter().any(|(k, _)| k == "responseFormatType") {
+        return Err(Error::option("params", "set responseFormatType as an option, not in params"));
+    }
+    let opts = if client.is_some() && opts.is_undefined() { JsValue::UNDEFINED } else { opts };
+    run(client, &CALL, opts, Some((name, params))).await
+}
+
+/// `call()`'s parameter object, through serde, flattened NCP's way.
+fn read_params(params: &JsValue) -> Result<Vec<(String, String)>> {
+    if params.is_undefined() || params.is_null() {
+        return Ok(Vec::new());
+    }
+    // Bound the size before copying it into wasm memory.
+    let size = js_sys::JSON::stringify(params).map(|s| s.length()).unwrap_or(u32::MAX);
+    if size > 256 * 1024 {
+        return Err(Error::option("params", "params must be a plain object of at most 256 KiB as JSON"));
+    }
+    let value: Value = serde_wasm_bindgen::from_value(params.clone())
+        .map_err(|_| Error::option("params", "params must be a plain object of strings, numbers, booleans and arrays"))?;
+    encode::flatten(&value)
+}
+
+/// The one code path behind every function and Client method.
+async fn run(
+    client: Option<Rc<ClientState>>,
+    action: &'static Action,
+    opts: JsValue,
+    call: Option<(String, Vec<(String, String)>)>,
+) -> Result<JsValue> {
+    let o = read_options(&opts, action.function, client.is_some())?;
+    let (settings, fetch) = match &client {
+        Some(c) => {
+            let own = options::parse(&o.entries, Scope::ClientCall(action))?;
+            (c.settings.overlay(own), o.fetch.or_else(|| c.fetch.clone()))
+        }
+        None => (options::parse(&o.entries, Scope::Standalone(action))?, o.fetch),
+    };
+    let all_pages = settings.all_pages.unwrap_or(false);
+    let ncp = call.as_ref().map_or(action.ncp, |(name, _)| name.as_str()).to_string();
+    let mut plan = Plan::new(action, &ncp, settings)?;
+    if let Some((_, params)) = call {
+        if plan.region_code.is_some() && params.iter().any(|(k, _)| k == "regionCode") {
+            return Err(Error::option("regionCode", "regionCode is given both as an option and in params; keep one"));
+        }
+        plan.params = params;
+    }
+    let transport = FetchTransport { fetch, signal: o.signal };
+    let result = if action.list_field.is_some() {
+        list(&transport, action, plan, all_pages).await?
+    } else {
+        let reply = engine::execute(&transport, &plan).await?;
+        if std::ptr::eq(action, &EXPORT) {
+            actions::export_result(&reply.body, reply.status)
+        } else {
+            Value::Object(reply.body)
+        }
+    };
+    to_value(&result)
+}
+
+/// One page, or with `allPages` every page from `pageNo` on.
+async fn list(t: &FetchTransport, action: &'static Action, mut plan: Plan, all_pages: bool) -> Result<Value> {
+    if !all_pages {
+        let reply = engine::execute(t, &plan).await?;
+        let (rid, total, items) = actions::list_page(action, &reply.body)?;
+        return Ok(actions::list_result(action, rid, total, items));
+    }
+    let mut page = take_param(&mut plan.params, "pageNo").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+    let size = take_param(&mut plan.params, "pageSize").unwrap_or_else(|| "100".to_string());
+    let (mut first_id, mut total, mut items) = (None, 0, Vec::new());
+    // Bounded: NCP's pageSize is at most 1000, so this covers ten million rows.
+    for _ in 0..10_000 {
+        let mut p = plan.clone();
+        p.params.push(("pageNo".to_string(), page.to_string()));
+        p.params.push(("pageSize".to_string(), size.clone()));
+        let reply = engine::execute(t, &p).await?;
+        let (rid, rows, mut got) = actions::list_page(action, &reply.body)?;
+        first_id.get_or_insert(rid);
+        total = rows;
+        let n = got.len();
+        items.append(&mut got);
+        if n == 0 || items.len() as u64 >= total {
+            break;
+        }
+        page += 1;
+    }
+    if (items.len() as u64) < total {
+        // A page came back empty before totalRows was reached: report what NCP gave.
+        total = items.len() as u64;
+    }
+    Ok(actions::list_result(action, first_id.unwrap_or_default(), total, items))
+}
+
+fn take_param(params: &mut Vec<(String, String)>, name: &str) -> Option<String> {
+    let i = params.iter().position(|(k, _)| k == name)?;
+    Some(params.remove(i).1)
+}
