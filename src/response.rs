@@ -169,7 +169,7 @@ fn is_numeric_field(key: &str) -> bool {
     key == "totalRows"
         || key == "pageNo"
         || key == "pageSize"
-        || ["Size", "Count", "Period", "Port"].iter().any(|s| key.ends_with(s))
+        || ["Size", "Count", "Period", "Port", "Retention"].iter().any(|s| key.ends_with(s))
 }
 
 /// `isHa`, `isBackup`, …: booleans whatever the format.

@@ -249,6 +249,9 @@ async fn run(
         }
         plan.params = params;
     }
+    if o.signal.as_ref().is_some_and(|s| s.aborted()) {
+        return Err(transport::aborted());
+    }
     let transport = FetchTransport { fetch, signal: o.signal };
     let result = if action.list_field.is_some() {
         list(&transport, action, plan, all_pages).await?

@@ -142,7 +142,7 @@ impl Transport for FetchTransport {
     }
 }
 
-fn aborted() -> Error {
+pub fn aborted() -> Error {
     Error::new(Kind::Aborted, "the request was aborted by the caller's signal")
 }
 

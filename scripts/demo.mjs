@@ -1,0 +1,208 @@
+#!/usr/bin/env node
+// The demo: the local NCP simulator plus a tiny static server for the page in www/ and the
+// npm package in pkg/, so the page imports the package exactly as a site without a bundler
+// would (`/pkg/browser.js`). Node built-ins only.
+//
+//   node scripts/demo.mjs [--port 8080] [--sim-port 8787]      (make demo PORT=8080)
+//
+// Tests use `startDemo({ port: 0, simPort: 0 })` instead of the CLI.
+
+import http from "node:http";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { extname, join, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startSimulator } from "../sim/server.mjs";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const WWW = resolve(ROOT, "www");
+const PKG = resolve(ROOT, "pkg");
+
+// SIMULATOR-ONLY keys (sim/seed.json): they open nothing outside the local simulator.
+const DEMO_KEYS = { accessKey: "demo-access-key", secretKey: "demo-secret-key" };
+
+const MIME = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
+  ".ico": "image/x-icon",
+};
+
+// The page renders data from the API (file names with &, %, quotes...) and must never run
+// injected script: everything is same-origin except the API calls, which go to whatever
+// endpoint the user types (the simulator, or their own relay), hence `connect-src *`.
+// 'wasm-unsafe-eval' lets the page compile the package's .wasm and nothing else.
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "connect-src *",
+  "img-src 'self' data:",
+  "style-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/** Maps a URL path under a mount to a file inside `root`, or null when it would leave it. */
+function fileFor(root, urlPath) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null; // malformed escape
+  }
+  if (decoded.includes("\0") || decoded.includes("\\")) return null;
+  const file = resolve(root, "." + (decoded.endsWith("/") ? decoded + "index.html" : decoded));
+  return file === root || file.startsWith(root + sep) ? file : null;
+}
+
+function sendText(res, status, text, headers = {}) {
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+async function sendFile(req, res, file) {
+  const type = file && MIME[extname(file).toLowerCase()];
+  const info = type ? await stat(file).catch(() => null) : null;
+  if (!info?.isFile()) return sendText(res, 404, "Not found\n");
+  res.writeHead(200, {
+    "content-type": type,
+    "content-length": info.size,
+    // A demo under development: always serve the files as they are now.
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+    ...(type.startsWith("text/html") ? { "content-security-policy": CSP } : {}),
+  });
+  if (req.method === "HEAD") return res.end();
+  createReadStream(file).on("error", () => res.destroy()).pipe(res);
+}
+
+/** Starts the simulator and the page server. Resolves `{ url, sim, close() }`. */
+export async function startDemo({ port = 0, simPort = 0, host = "127.0.0.1" } = {}) {
+  const sim = await startSimulatorOnFreePort(simPort, host);
+  const config = JSON.stringify({ endpoint: sim.url, ...DEMO_KEYS, simulator: true });
+
+  const server = http.createServer((req, res) => {
+    res.on("error", () => {}); // the browser went away mid-answer; nothing to do
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      return sendText(res, 405, "Method not allowed\n", { allow: "GET, HEAD" });
+    }
+    const path = (req.url ?? "/").split("?")[0];
+    if (path === "/demo-config.json") {
+      res.writeHead(200, { "content-type": MIME[".json"], "cache-control": "no-store" });
+      return res.end(req.method === "HEAD" ? undefined : config);
+    }
+    const file = path.startsWith("/pkg/") ? fileFor(PKG, path.slice("/pkg".length)) : fileFor(WWW, path);
+    sendFile(req, res, file).catch(() => sendText(res, 500, "Internal error\n"));
+  });
+
+  try {
+    await listen(server, port, host);
+  } catch (err) {
+    await sim.close();
+    throw err;
+  }
+  return {
+    url: `http://${host}:${server.address().port}/`,
+    sim,
+    async close() {
+      server.closeAllConnections();
+      await Promise.all([new Promise((done) => server.close(() => done())), sim.close()]);
+    },
+  };
+}
+
+// A simulator left running by `make sim` should not stop the demo: take any free port then.
+async function startSimulatorOnFreePort(port, host) {
+  try {
+    return await startSimulator({ port, host });
+  } catch (err) {
+    if (err.code !== "EADDRINUSE" || port === 0) throw err;
+    return startSimulator({ port: 0, host });
+  }
+}
+
+function listen(server, port, host) {
+  return new Promise((done, fail) => {
+    server.once("error", fail);
+    server.listen(port, host, () => {
+      server.off("error", fail);
+      done();
+    });
+  });
+}
+
+// ------------------------------------------------------------------ CLI
+
+const USAGE = "usage: node scripts/demo.mjs [--port 8080] [--sim-port 8787]";
+
+function parseArgs(argv) {
+  const opts = { port: "8080", simPort: "8787" };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s);
+    const value = () => inline ?? argv[++i];
+    if (flag === "--help" || flag === "-h") opts.help = true;
+    else if (flag === "--port" || flag === "-p") opts.port = value();
+    else if (flag === "--sim-port") opts.simPort = value();
+    else throw new Error(`unknown argument: ${argv[i]}`);
+  }
+  for (const key of ["port", "simPort"]) {
+    const n = Number(opts[key]);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`invalid ${key === "port" ? "--port" : "--sim-port"}: ${opts[key]}`);
+    opts[key] = n;
+  }
+  return opts;
+}
+
+async function main() {
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`${err.message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (opts.help) {
+    console.log(USAGE);
+    return;
+  }
+
+  let demo;
+  try {
+    demo = await startDemo({ port: opts.port, simPort: opts.simPort });
+  } catch (err) {
+    const hint = err.code === "EADDRINUSE" ? ` (port ${opts.port} is taken: try make demo PORT=8081)` : "";
+    console.error(`could not start the demo: ${err.message}${hint}`);
+    process.exit(1);
+  }
+
+  console.log(`ncloud-pg-backup demo
+
+  Open ${demo.url}
+
+  The page calls the local NCP simulator at ${demo.sim.url}
+  with SIMULATOR-ONLY keys (demo-access-key / demo-secret-key): they work nowhere else.
+  Do not type real NCP keys into a browser page; see examples/worker/ for server-side signing.
+
+Press Ctrl+C to stop.`);
+
+  let stopping = false;
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.on(signal, async () => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`\n${signal} received, stopping the demo`);
+      await demo.close();
+      process.exit(0);
+    });
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await main();
+}

@@ -1,0 +1,419 @@
+// What the built package must do in every runtime. The same cases run in
+// Node (tests/node.test.mjs), headless Chromium (tests/browser.test.mjs) and
+// workerd (tests/workerd.test.mjs), against the local NCP simulator, which
+// checks every signature with its own node:crypto signer.
+//
+// Plain ES module, no Node APIs: `lib` is the package as the runtime imports
+// it, and the simulator is driven through its /_sim/ endpoints with fetch.
+
+const KEYS = { accessKey: "demo-access-key", secretKey: "demo-secret-key" };
+const PROD = "1234567"; // 3 backup files
+const STAGING = "2345678"; // 1 backup file
+const DEV = "3456789"; // no backup files
+const ODD_FILE = "manual 2026/11/18 #1 a+b&c=d 100% 백업 (!*')";
+
+function fail(message) {
+  throw new Error(message);
+}
+function ok(cond, message) {
+  if (!cond) fail(message);
+}
+function eq(actual, expected, what) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) fail(`${what}: expected ${e}, got ${a}`);
+}
+
+/** Runs `fn`, expecting it to reject with an NcloudError; returns the error. */
+async function rejects(lib, fn, kind) {
+  let err;
+  try {
+    await fn();
+  } catch (e) {
+    err = e;
+  }
+  ok(err, `expected a rejection of kind ${kind}, but it resolved`);
+  ok(err instanceof lib.NcloudError, `expected an NcloudError, got ${err && err.constructor && err.constructor.name}: ${err}`);
+  ok(err instanceof Error, "NcloudError is an Error");
+  eq(err.name, "NcloudError", "error name");
+  eq(err.kind, kind, `error kind (message: ${err.message})`);
+  ok(typeof err.message === "string" && err.message.length > 10, "message says what to fix");
+  ok(!err.message.includes(KEYS.secretKey) && !JSON.stringify(err).includes(KEYS.secretKey), "secret never in errors");
+  return err;
+}
+
+function sim(url) {
+  const call = async (method, path, body) => {
+    const res = await fetch(url + path, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return res.json();
+  };
+  return {
+    url,
+    reset: () => call("POST", "/_sim/reset"),
+    inject: (fault) => call("POST", "/_sim/faults", fault),
+    clearFaults: () => call("DELETE", "/_sim/faults"),
+    // A browser adds CORS preflights (OPTIONS) of its own; only what the package sent counts.
+    requests: async () => (await call("GET", "/_sim/requests")).requests.filter((r) => r.method !== "OPTIONS"),
+    exports: async () => (await call("GET", "/_sim/exports")).exports,
+  };
+}
+
+export const cases = {
+  async "export: GET + JSON resolves to { requestId, returnCode, returnMessage, httpStatus } and reaches the bucket"({ lib, s, base }) {
+    const r = await lib.exportBackup({ ...base, cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "pg-backups" });
+    eq(Object.keys(r).sort(), ["httpStatus", "requestId", "returnCode", "returnMessage"], "result keys");
+    eq([r.returnCode, r.returnMessage, r.httpStatus], ["0", "success", 200], "result");
+    const ev = await s.exports();
+    eq(ev.length, 1, "export events");
+    eq([ev[0].bucketName, ev[0].fileName, ev[0].cloudPostgresqlInstanceNo, ev[0].requestId], ["pg-backups", "20261120_030005", PROD, r.requestId], "event");
+    const [req] = await s.requests();
+    eq(req.method, "GET", "method");
+    ok(req.target.startsWith("/vpostgresql/v2/exportBackupToObjectStorage?"), "target " + req.target);
+    ok(req.target.endsWith("&responseFormatType=json"), "json asked for");
+    eq(req.headers["x-ncp-iam-access-key"], KEYS.accessKey, "access key header");
+    ok(/^\d{13}$/.test(req.headers["x-ncp-apigw-timestamp"]), "ms timestamp");
+  },
+
+  async "export: POST + XML gives the same result shape, form body, path-only signature"({ lib, s, base }) {
+    const r = await lib.exportBackup({ ...base, method: "POST", responseFormatType: "xml", cloudPostgresqlInstanceNo: STAGING, fileName: "20261120_020003", bucketName: "archive-kr", regionCode: "KR" });
+    eq([r.returnCode, r.returnMessage, r.httpStatus, typeof r.requestId], ["0", "success", 200, "string"], "result");
+    const [req] = await s.requests();
+    eq([req.method, req.target], ["POST", "/vpostgresql/v2/exportBackupToObjectStorage"], "request line");
+    ok(req.headers["content-type"].startsWith("application/x-www-form-urlencoded"), "form content type");
+    ok(req.body.startsWith("regionCode=KR&cloudPostgresqlInstanceNo=2345678&fileName=20261120_020003&bucketName=archive-kr"), "body " + req.body);
+    ok(req.body.endsWith("responseFormatType=xml"), "xml asked for");
+  },
+
+  async "export: GET + XML and POST + JSON work too"({ lib, base }) {
+    for (const [method, responseFormatType] of [["GET", "xml"], ["POST", "json"]]) {
+      const r = await lib.exportBackup({ ...base, method, responseFormatType, cloudPostgresqlInstanceNo: PROD, fileName: "20261119_030004", bucketName: "pg-backups" });
+      eq(r.returnCode, "0", `${method} ${responseFormatType}`);
+    }
+  },
+
+  async "encoding: a file name with space + & = / # % non-ASCII and !*'() survives and verifies"({ lib, s, base }) {
+    for (const method of ["GET", "POST"]) {
+      await lib.exportBackup({ ...base, method, cloudPostgresqlInstanceNo: PROD, fileName: ODD_FILE, bucketName: "pg-backups" });
+    }
+    const ev = await s.exports();
+    eq(ev.map((e) => e.fileName), [ODD_FILE, ODD_FILE], "file names as received");
+    const [get] = await s.requests();
+    ok(get.target.includes("fileName=manual%202026%2F11%2F18%20%231%20a%2Bb%26c%3Dd%20100%25%20%EB%B0%B1%EC%97%85%20%28%21%2A%27%29&"), "RFC 3986 encoding: " + get.target);
+  },
+
+  async "invalid_options: refused before anything is sent, naming the option"({ lib, s, base }) {
+    const good = { ...base, cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "pg-backups" };
+    const bad = [
+      [{ ...good, fileName: undefined }, "fileName", /fileName is required/],
+      [{ ...good, bucketName: "" }, "bucketName", /bucketName is empty/],
+      [{ ...good, bucketNme: "x" }, "bucketNme", /did you mean bucketName\?/],
+      [{ ...good, fileName: 42 }, "fileName", /must be a string, got a number/],
+      [{ ...good, fileName: "a\r\nx-injected: 1" }, "fileName", /control character/],
+      [{ ...good, secretKey: "x\ny" }, "secretKey", /control character/],
+      [{ ...good, endpoint: "ftp://example.com" }, "endpoint", /http\(s\) URL/],
+      [{ ...good, endpoint: "http://127.0.0.1:8787/x?y=1" }, "endpoint", /no query/],
+      [{ ...good, endpoint: undefined, site: "moon" }, "site", /"public", "gov" or "fin"/],
+      [{ ...good, method: "PUT" }, "method", /"GET" or "POST"/],
+      [{ ...good, responseFormatType: "yaml" }, "responseFormatType", /"json" or "xml"/],
+      [{ ...good, timeoutMs: -1 }, "timeoutMs", /whole number from 1/],
+      [{ ...good, maxRetries: 1.5 }, "maxRetries", /whole number/],
+      [{ ...good, signal: {} }, "signal", /AbortSignal/],
+      [{ ...good, fetch: "no" }, "fetch", /function/],
+      [{ ...good, accessKey: undefined }, "accessKey", /accessKey is required/],
+    ];
+    for (const [opts, option, pattern] of bad) {
+      const e = await rejects(lib, () => lib.exportBackup(opts), "invalid_options");
+      eq(e.option, option, "option at fault for " + pattern);
+      ok(pattern.test(e.message), `message ${JSON.stringify(e.message)} should match ${pattern}`);
+      eq(e.attempts, 0, "attempts");
+    }
+    for (const notAnObject of [undefined, null, "opts", 42, [good]]) {
+      const e = await rejects(lib, () => lib.exportBackup(notAnObject), "invalid_options");
+      ok(/takes one options object/.test(e.message), e.message);
+    }
+    eq((await s.requests()).length, 0, "nothing was sent");
+  },
+
+  async "auth: a wrong secret is a 401 auth error with NCP's code, not retried"({ lib, base }) {
+    const e = await rejects(lib, () => lib.exportBackup({ ...base, secretKey: "wrong-secret", cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b" }), "auth");
+    eq([e.status, e.code, e.attempts, e.retryable], [401, "200", 1, false], "auth error fields");
+    ok(/matching pair/.test(e.message), e.message);
+    ok(!e.message.includes("wrong-secret"), "the given secret is not echoed");
+  },
+
+  async "auth: a clock 10 minutes off fails; clockOffsetMs corrects it; timestamp is used as given"({ lib, s, base }) {
+    const opts = { ...base, cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "pg-backups" };
+    await rejects(lib, () => lib.exportBackup({ ...opts, clockOffsetMs: -600000 }), "auth");
+    const fixed = Date.now() - 60000;
+    await lib.exportBackup({ ...opts, timestamp: fixed });
+    const reqs = await s.requests();
+    eq(reqs[1].headers["x-ncp-apigw-timestamp"], String(fixed), "fixed timestamp sent");
+  },
+
+  async "permission, not_found, throttled, gateway: each gateway error maps to its kind"({ lib, s, base }) {
+    const opts = { ...base, maxRetries: 0, cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b" };
+    await s.inject({ type: "permission" });
+    let e = await rejects(lib, () => lib.exportBackup(opts), "permission");
+    eq([e.status, e.code], [401, "210"], "permission");
+    e = await rejects(lib, () => lib.call("getNoSuchThing", {}, { ...base, maxRetries: 0 }), "not_found");
+    eq([e.status, e.code], [404, "300"], "not_found");
+    for (const [type, code] of [["throttle", "410"], ["quota", "400"], ["rate", "420"]]) {
+      await s.inject({ type });
+      e = await rejects(lib, () => lib.exportBackup(opts), "throttled");
+      eq([e.status, e.code, e.retryable], [429, code, true], type);
+    }
+    await s.inject({ type: "unavailable" });
+    e = await rejects(lib, () => lib.exportBackup(opts), "gateway");
+    eq([e.status, e.code, e.retryable], [503, "500", true], "unavailable");
+  },
+
+  async "retries: 429 then 503 then success, each attempt signed afresh"({ lib, s, base }) {
+    await s.inject([{ type: "throttle" }, { type: "unavailable" }]);
+    const r = await lib.exportBackup({ ...base, cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "pg-backups" });
+    eq(r.returnCode, "0", "success after retries");
+    const reqs = await s.requests();
+    eq(reqs.length, 3, "three attempts");
+    const sigs = new Set(reqs.map((q) => q.headers["x-ncp-apigw-timestamp"] + q.headers["x-ncp-apigw-signature-v2"]));
+    eq(sigs.size, 3, "distinct timestamp+signature per attempt");
+  },
+
+  async "retries: gives up after maxRetries with attempts counted"({ lib, s, base }) {
+    await s.inject({ type: "throttle", times: 5 });
+    const e = await rejects(lib, () => lib.exportBackup({ ...base, maxRetries: 1, cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b" }), "throttled");
+    eq([e.attempts, e.retryable], [2, true], "attempts");
+    eq((await s.requests()).length, 2, "requests sent");
+  },
+
+  async "no retry of what may have reached the service: 504, 500, reset, timeout"({ lib, s, base }) {
+    const opts = { ...base, timeoutMs: 300, cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "pg-backups" };
+    await s.inject({ type: "gateway-timeout" });
+    let e = await rejects(lib, () => lib.exportBackup(opts), "gateway");
+    eq([e.status, e.code, e.attempts, e.retryable], [504, "510", 1, false], "504");
+    await s.inject({ type: "service-error", status: 500 });
+    e = await rejects(lib, () => lib.exportBackup(opts), "service");
+    eq([e.status, e.code, e.attempts], [500, "5001999", 1], "500");
+    eq((await s.requests()).length, 2, "504 and 500 sent once each");
+    // Chromium itself re-sends a request whose reused keep-alive connection was
+    // reset, once; two resets in a row make the failure reach the package.
+    await s.inject({ type: "reset", times: 2 });
+    e = await rejects(lib, () => lib.exportBackup(opts), "network");
+    eq(e.attempts, 1, "reset not retried by the package");
+    await s.reset();
+    await s.inject({ type: "delay", delayMs: 1500 });
+    e = await rejects(lib, () => lib.exportBackup(opts), "timeout");
+    eq([e.attempts, e.status], [1, undefined], "timeout");
+    ok(/timeoutMs/.test(e.message), e.message);
+    eq((await s.requests()).length, 1, "timeout sent once");
+  },
+
+  async "retryUnsafe: opts in to retrying a reset connection"({ lib, s, base }) {
+    await s.inject({ type: "reset", times: 2 }); // two: see the browser note above
+    const r = await lib.exportBackup({ ...base, retryUnsafe: true, cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "pg-backups" });
+    eq(r.returnCode, "0", "a later attempt succeeded");
+    ok((await s.requests()).length >= 3, "retried after the resets");
+  },
+
+  async "service: unknown instance is 5001017 in JSON and XML; missing file and bucket too"({ lib, base }) {
+    for (const responseFormatType of ["json", "xml"]) {
+      const e = await rejects(lib, () => lib.exportBackup({ ...base, responseFormatType, cloudPostgresqlInstanceNo: "999", fileName: "f", bucketName: "pg-backups" }), "service");
+      eq([e.status, e.code, e.attempts], [400, "5001017", 1], responseFormatType);
+      ok(/listInstances\(\)/.test(e.message), e.message);
+    }
+    let e = await rejects(lib, () => lib.exportBackup({ ...base, cloudPostgresqlInstanceNo: PROD, fileName: "nope", bucketName: "pg-backups" }), "service");
+    eq(e.code, "5001101", "unknown file");
+    e = await rejects(lib, () => lib.exportBackup({ ...base, cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "nope" }), "service");
+    eq(e.code, "5001102", "unknown bucket");
+  },
+
+  async "bad_response: HTML, truncated, empty and huge bodies give bad_response with the status"({ lib, s, base }) {
+    const opts = { ...base, maxRetries: 0, cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "pg-backups" };
+    for (const [fault, status] of [[{ type: "html" }, 502], [{ type: "truncated" }, 200], [{ type: "empty" }, 200], [{ type: "huge", size: 6 * 1024 * 1024 }, 200], [{ type: "status", status: 200, body: "<r><unclosed></r>" }, 200]]) {
+      await s.inject(fault);
+      const e = await rejects(lib, () => lib.exportBackup(opts), "bad_response");
+      eq(e.status, status, fault.type);
+    }
+  },
+
+  async "aborted: an aborted signal stops the call; pre-aborted sends nothing"({ lib, s, base }) {
+    const opts = { ...base, cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "pg-backups" };
+    await s.inject({ type: "delay", delayMs: 1500 });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 100);
+    let e = await rejects(lib, () => lib.exportBackup({ ...opts, signal: ac.signal }), "aborted");
+    eq(e.attempts, 1, "one attempt");
+    e = await rejects(lib, () => lib.exportBackup({ ...opts, signal: ac.signal }), "aborted");
+    eq(e.attempts, 0, "pre-aborted: nothing sent");
+    // Abort during the backoff wait between retries.
+    await s.inject({ type: "throttle", times: 3 });
+    const ac2 = new AbortController();
+    setTimeout(() => ac2.abort(), 50);
+    e = await rejects(lib, () => lib.exportBackup({ ...opts, signal: ac2.signal, maxRetries: 10 }), "aborted");
+    ok(e.attempts >= 1 && e.attempts <= 3, "stopped during backoff");
+  },
+
+  async "network: an unreachable endpoint is a network error"({ lib, base }) {
+    const e = await rejects(lib, () => lib.exportBackup({ ...base, endpoint: "http://127.0.0.1:9", cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b" }), "network");
+    eq([e.attempts, e.status], [1, undefined], "network error fields");
+  },
+
+  async "fetch option: the given fetch sends the request"({ lib, base }) {
+    const seen = [];
+    const r = await lib.exportBackup({
+      ...base,
+      cloudPostgresqlInstanceNo: PROD,
+      fileName: "20261120_030005",
+      bucketName: "pg-backups",
+      fetch: (url, init) => {
+        seen.push([init.method, url, Object.keys(init.headers).sort().join(",")]);
+        return fetch(url, init);
+      },
+    });
+    eq(r.returnCode, "0", "result");
+    eq(seen.length, 1, "custom fetch used once");
+    eq(seen[0][2], "x-ncp-apigw-signature-v2,x-ncp-apigw-timestamp,x-ncp-iam-access-key", "headers");
+  },
+
+  async "lists: instances, backups, files and buckets in JSON and XML give the same objects"({ lib, base }) {
+    for (const [fn, opts, field, count] of [
+      ["listInstances", {}, "instances", 3],
+      ["listBackups", {}, "backups", 2],
+      ["listBackupFiles", { cloudPostgresqlInstanceNo: PROD }, "files", 3],
+      ["listBuckets", {}, "buckets", 3],
+    ]) {
+      const j = await lib[fn]({ ...base, ...opts });
+      const x = await lib[fn]({ ...base, ...opts, responseFormatType: "xml", method: "POST" });
+      eq(Object.keys(j).sort(), ["requestId", field, "totalRows"].sort(), fn + " keys");
+      eq([j.totalRows, j[field].length], [count, count], fn + " counts");
+      eq(x[field], j[field], fn + " XML equals JSON");
+    }
+    const files = (await lib.listBackupFiles({ ...base, responseFormatType: "xml", cloudPostgresqlInstanceNo: PROD })).files;
+    for (const f of files) {
+      for (const k of ["backupSize", "dataStorageSize", "archivedWalFileSize"]) ok(typeof f[k] === "number", `${k} is a number`);
+    }
+    const inst = (await lib.listInstances({ ...base, responseFormatType: "xml" })).instances[0];
+    ok(typeof inst.isHa === "boolean" && Array.isArray(inst.cloudPostgresqlServerInstanceList), "flags and nested lists");
+    ok(typeof inst.cloudPostgresqlServerInstanceList[0].cpuCount === "number", "nested counts are numbers");
+  },
+
+  async "lists: empty and one-item XML lists are arrays"({ lib, base }) {
+    for (const responseFormatType of ["xml", "json"]) {
+      const none = await lib.listBackupFiles({ ...base, responseFormatType, cloudPostgresqlInstanceNo: DEV });
+      eq([none.totalRows, none.files], [0, []], "empty " + responseFormatType);
+      const one = await lib.listBackupFiles({ ...base, responseFormatType, cloudPostgresqlInstanceNo: STAGING });
+      ok(Array.isArray(one.files) && one.files.length === 1, "one item is a one-item array in " + responseFormatType);
+      eq(one.files[0].fileName, "20261120_020003", "the item");
+    }
+  },
+
+  async "lists: pageNo/pageSize pass through; allPages collects every page"({ lib, s, base }) {
+    const page2 = await lib.listBackupFiles({ ...base, cloudPostgresqlInstanceNo: PROD, pageNo: 2, pageSize: 1 });
+    eq([page2.totalRows, page2.files.length, page2.files[0].fileName], [3, 1, "20261119_030004"], "page 2");
+    ok((await s.requests())[0].target.includes("&pageNo=2&pageSize=1&"), "paging sent");
+    const all = await lib.listBackupFiles({ ...base, cloudPostgresqlInstanceNo: PROD, pageSize: 1, allPages: true, responseFormatType: "xml" });
+    eq([all.totalRows, all.files.map((f) => f.fileName)], [3, ["20261120_030005", "20261119_030004", ODD_FILE]], "all pages");
+    eq((await s.requests()).length, 4, "one request per page");
+  },
+
+  async "call: any action, list parameters encoded as NCP does, unwrapped response"({ lib, s, base }) {
+    const r = await lib.call("getCloudPostgresqlInstanceList", { cloudPostgresqlInstanceNoList: [STAGING], pageNo: 1, pageSize: 10 }, base);
+    eq([r.returnCode, r.totalRows, r.cloudPostgresqlInstanceList.length], ["0", 1, 1], "unwrapped");
+    eq(r.cloudPostgresqlInstanceList[0].cloudPostgresqlInstanceNo, STAGING, "filtered");
+    ok((await s.requests())[0].target.includes("cloudPostgresqlInstanceNoList.1=2345678"), "name.1 encoding");
+    const e = await rejects(lib, () => lib.call("../etc", {}, base), "invalid_options");
+    eq(e.option, "action", "bad action name");
+  },
+
+  async "signRequest: headers the simulator accepts, for a URL the caller sends itself"({ lib, s }) {
+    const url = s.url + "/vpostgresql/v2/getCloudPostgresqlBucketList?responseFormatType=json&x=a%20b";
+    const { headers, timestamp } = lib.signRequest({ method: "GET", url, ...KEYS });
+    eq(Object.keys(headers).sort(), ["x-ncp-apigw-signature-v2", "x-ncp-apigw-timestamp", "x-ncp-iam-access-key"], "header names");
+    eq(headers["x-ncp-apigw-timestamp"], String(timestamp), "timestamp");
+    const res = await fetch(url, { headers });
+    eq(res.status, 200, "accepted");
+    let thrown;
+    try {
+      lib.signRequest({ method: "GET", url: "not a url", ...KEYS });
+    } catch (e) {
+      thrown = e;
+    }
+    ok(thrown instanceof lib.NcloudError && thrown.kind === "invalid_options" && thrown.option === "url", "bad url throws synchronously");
+  },
+
+  async "Client: credentials once, same methods, secret never shown"({ lib, s }) {
+    const client = new lib.Client({ ...KEYS, endpoint: s.url, maxRetries: 0 });
+    const list = await client.listInstances();
+    eq(list.instances.length, 3, "listInstances");
+    const files = await client.listBackupFiles({ cloudPostgresqlInstanceNo: PROD, responseFormatType: "xml" });
+    const r = await client.exportBackup({ cloudPostgresqlInstanceNo: PROD, fileName: files.files[0].fileName, bucketName: "pg-backups" });
+    eq(r.returnCode, "0", "export via client");
+    eq((await client.call("getCloudPostgresqlBucketList")).cloudPostgresqlBucketList.length, 3, "call via client");
+    for (const shown of [JSON.stringify(client), String(client), `${client}`]) {
+      ok(!shown.includes(KEYS.secretKey), "secret not shown: " + shown);
+      ok(shown.includes(KEYS.accessKey), "access key shown: " + shown);
+    }
+    const e = await rejects(lib, () => client.exportBackup({ secretKey: "x", cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b" }), "invalid_options");
+    ok(/set once on the Client/.test(e.message), e.message);
+    let thrown;
+    try {
+      new lib.Client({ accessKey: "only-access" });
+    } catch (err) {
+      thrown = err;
+    }
+    ok(thrown instanceof lib.NcloudError && thrown.option === "secretKey", "constructor validates");
+  },
+
+  async "never traps: after every kind of failure the same module still works"({ lib, s, base }) {
+    const weird = [
+      () => lib.exportBackup({ get accessKey() { throw new Error("getter"); } }),
+      () => lib.exportBackup(new Proxy({}, { ownKeys() { throw new Error("trap"); } })),
+      () => lib.exportBackup({ ...base, fileName: "x".repeat(100000), cloudPostgresqlInstanceNo: PROD, bucketName: "b" }),
+      () => lib.call("getCloudPostgresqlBucketList", { deep: JSON.parse("[".repeat(500) + "]".repeat(500)) }, base),
+      () => lib.call("getCloudPostgresqlBucketList", { big: "y".repeat(300000) }, base),
+      () => lib.call(Symbol("x"), {}, base),
+      () => lib.exportBackup({ ...base, timeoutMs: Infinity, cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b" }),
+      () => lib.exportBackup({ ...base, fetch: () => { throw new Error("sync throw"); }, cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b" }),
+      () => lib.exportBackup({ ...base, fetch: async () => ({ not: "a response" }), cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b" }),
+    ];
+    for (const w of weird) {
+      let err;
+      try {
+        await w();
+      } catch (e) {
+        err = e;
+      }
+      ok(err instanceof lib.NcloudError, "NcloudError for every odd input, got " + err);
+    }
+    await s.inject([{ type: "html" }, { type: "truncated" }, { type: "reset", times: 2 }]);
+    for (let i = 0; i < 3; i++) {
+      await lib.exportBackup({ ...base, maxRetries: 0, cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "pg-backups" }).catch(() => {});
+    }
+    await s.clearFaults();
+    const r = await lib.exportBackup({ ...base, cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "pg-backups" });
+    eq(r.returnCode, "0", "still works");
+  },
+};
+
+/**
+ * Runs the cases in order (the simulator is shared state), resetting it
+ * before each. Returns `[{ name, ok, error? }]`; never throws.
+ */
+export async function runCases({ lib, simUrl, only }) {
+  const s = sim(simUrl);
+  const base = { ...KEYS, endpoint: simUrl };
+  const results = [];
+  for (const [name, fn] of Object.entries(cases)) {
+    if (only && !only.includes(name)) continue;
+    try {
+      await s.reset();
+      await fn({ lib, s, base });
+      results.push({ name, ok: true });
+    } catch (e) {
+      results.push({ name, ok: false, error: String((e && e.stack) || e) });
+    }
+  }
+  return results;
+}

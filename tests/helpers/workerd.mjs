@@ -1,0 +1,39 @@
+// Runs a Worker script in the real workerd (through miniflare), bundled the way
+// Wrangler bundles one: esbuild with the `workerd` export condition, and the
+// .wasm file kept as a module that workerd compiles ahead of time.
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+
+export async function bundleWorker(entry) {
+  const outdir = mkdtempSync(join(tmpdir(), "ncloud-worker-"));
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    loader: { ".wasm": "copy" },
+    outdir,
+    logLevel: "error",
+  });
+  return join(outdir, entry.split("/").pop().replace(/\.(m?js|ts)$/, ".js"));
+}
+
+/** Starts `entry` in workerd; returns the Miniflare instance (call dispose()). */
+export async function startWorker(entry, { bindings = {}, compatibilityDate = "2025-09-01" } = {}) {
+  const scriptPath = await bundleWorker(entry);
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath,
+    modulesRoot: dirname(scriptPath),
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate,
+    bindings,
+  });
+  await mf.ready;
+  return mf;
+}

@@ -1,0 +1,31 @@
+// The package in the real workerd (miniflare), bundled as Wrangler bundles it:
+// the same conformance cases as in Node.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { startSimulator } from "../sim/server.mjs";
+import { cases } from "./conformance/cases.mjs";
+import { startWorker } from "./helpers/workerd.mjs";
+
+let results;
+before(async () => {
+  const sim = await startSimulator({ port: 0 });
+  const mf = await startWorker(fileURLToPath(new URL("./conformance/worker.mjs", import.meta.url)), {
+    bindings: { SIM_URL: sim.url },
+  });
+  try {
+    const res = await mf.dispatchFetch("http://worker/");
+    results = await res.json();
+  } finally {
+    await mf.dispose();
+    await sim.close();
+  }
+});
+
+for (const name of Object.keys(cases)) {
+  test(`workerd: ${name}`, () => {
+    const r = results.find((x) => x.name === name);
+    assert.ok(r, "case ran");
+    assert.ok(r.ok, r.error);
+  });
+}
