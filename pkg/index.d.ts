@@ -224,6 +224,8 @@ export class Client {
     params?: { [name: string]: ParamValue } | null,
     opts?: TransportOptions & CallOptions,
   ): Promise<Record<string, unknown>>;
+  /** `signRequest` with the Client's credentials (its prepared HMAC key). */
+  signRequest(input: Omit<SignRequestInput, "accessKey" | "secretKey">): { headers: SignedHeaders; timestamp: number };
   /** `{ accessKey, endpoint, secretKey: "<hidden>" }`. */
   toJSON(): { accessKey: string; endpoint: string; secretKey: "<hidden>" };
   toString(): string;

@@ -216,7 +216,8 @@ pub struct SignInput {
 const SIGN: &[&str] = &["method", "url", "accessKey", "secretKey", "timestamp", "clockOffsetMs"];
 
 /// Validates `signRequest({ method, url, accessKey, secretKey, timestamp? })`.
-pub fn parse_sign(entries: &[(String, Opt)]) -> Result<SignInput> {
+/// With `client` credentials (`Client#signRequest`), the entries may not repeat them.
+pub fn parse_sign(entries: &[(String, Opt)], client: Option<(&str, &Signer)>) -> Result<SignInput> {
     let mut method = None;
     let mut url = None;
     let mut access_key = None;
@@ -224,6 +225,11 @@ pub fn parse_sign(entries: &[(String, Opt)]) -> Result<SignInput> {
     let mut timestamp = None;
     let mut clock_offset_ms = 0;
     for (name, value) in entries {
+        if client.is_some() && CREDENTIALS.contains(&name.as_str()) {
+            let mut m = String::from(name);
+            m.push_str(" is set once on the Client; create another Client to use other credentials");
+            return Err(Error::option(name, m));
+        }
         match name.as_str() {
             "method" => {
                 let m = text(name, value)?;
@@ -246,6 +252,10 @@ pub fn parse_sign(entries: &[(String, Opt)]) -> Result<SignInput> {
         m.push_str(describe(name));
         Error::option(name, m)
     };
+    if let Some((key, prepared)) = client {
+        access_key = Some(key.to_string());
+        signer = Some(prepared.clone());
+    }
     Ok(SignInput {
         method: method.ok_or_else(|| need("method"))?,
         url: url.ok_or_else(|| need("url"))?,
@@ -716,14 +726,19 @@ mod tests {
     #[test]
     fn sign_input() {
         let ok = entries(&[("method", s("PUT")), ("url", s("https://x/y")), ("accessKey", s("AK")), ("secretKey", s("SK"))]);
-        let got = parse_sign(&ok).unwrap();
+        let got = parse_sign(&ok, None).unwrap();
         assert_eq!((got.method.as_str(), got.url.as_str(), got.timestamp), ("PUT", "https://x/y", None));
-        let e = parse_sign(&entries(&[("methd", s("GET"))])).unwrap_err();
+        let e = parse_sign(&entries(&[("methd", s("GET"))]), None).unwrap_err();
         assert!(e.message.contains("did you mean method?"), "{}", e.message);
-        let e = parse_sign(&entries(&[("method", s("get"))])).unwrap_err();
+        let e = parse_sign(&entries(&[("method", s("get"))]), None).unwrap_err();
         assert!(e.message.contains("upper-case"));
-        let e = parse_sign(&entries(&[("method", s("GET")), ("url", s("u"))])).unwrap_err();
+        let e = parse_sign(&entries(&[("method", s("GET")), ("url", s("u"))]), None).unwrap_err();
         assert_eq!(e.option.as_deref(), Some("accessKey"));
+        let key = Signer::new("SK");
+        let only = entries(&[("method", s("GET")), ("url", s("u"))]);
+        assert_eq!(parse_sign(&only, Some(("AK", &key))).unwrap().access_key, "AK");
+        let e = parse_sign(&entries(&[("secretKey", s("x"))]), Some(("AK", &key))).unwrap_err();
+        assert!(e.message.contains("set once on the Client"));
     }
 
     #[test]

@@ -58,12 +58,14 @@ pub async fn call(action: JsValue, params: JsValue, opts: JsValue) -> std::resul
 /// Signs a request to any NCP API Gateway URL: `{ headers, timestamp }`.
 #[wasm_bindgen(js_name = signRequest)]
 pub fn sign_request(input: JsValue) -> std::result::Result<JsValue, JsValue> {
-    sign(&input).map_err(to_js)
+    sign(&input, None).map_err(to_js)
 }
 
-fn sign(input: &JsValue) -> Result<JsValue> {
+/// `signRequest`, with the Client's credentials when called on one.
+fn sign(input: &JsValue, client: Option<&ClientState>) -> Result<JsValue> {
     let o = read_options(input, "signRequest", false)?;
-    let s = options::parse_sign(&o.entries)?;
+    let creds = client.and_then(|c| Some((c.settings.access_key.as_deref()?, c.settings.signer.as_deref()?)));
+    let s = options::parse_sign(&o.entries, creds)?;
     let target = url_target(&s.url)?;
     let timestamp = match s.timestamp {
         Some(t) => t,
@@ -163,6 +165,12 @@ impl Client {
         wasm_bindgen_futures::future_to_promise(async move {
             run_call(Some(state), action, params, opts).await.map_err(to_js)
         })
+    }
+
+    /// Signs a request to any NCP API Gateway URL with the Client's prepared key.
+    #[wasm_bindgen(js_name = signRequest)]
+    pub fn sign_request(&self, input: JsValue) -> std::result::Result<JsValue, JsValue> {
+        sign(&input, Some(&self.state)).map_err(to_js)
     }
 
     /// What `JSON.stringify(client)` shows: never the secret.

@@ -351,6 +351,10 @@ export const cases = {
     const r = await client.exportBackup({ cloudPostgresqlInstanceNo: PROD, fileName: files.files[0].fileName, bucketName: "pg-backups" });
     eq(r.returnCode, "0", "export via client");
     eq((await client.call("getCloudPostgresqlBucketList")).cloudPostgresqlBucketList.length, 3, "call via client");
+    const url = s.url + "/vpostgresql/v2/getCloudPostgresqlBucketList?responseFormatType=json";
+    const signed = client.signRequest({ method: "GET", url, timestamp: 1700000000000 });
+    eq(signed.headers, lib.signRequest({ method: "GET", url, timestamp: 1700000000000, ...KEYS }).headers, "Client#signRequest = signRequest");
+    eq((await fetch(url, { headers: client.signRequest({ method: "GET", url }).headers })).status, 200, "accepted");
     for (const shown of [JSON.stringify(client), String(client), `${client}`]) {
       ok(!shown.includes(KEYS.secretKey), "secret not shown: " + shown);
       ok(shown.includes(KEYS.accessKey), "access key shown: " + shown);
