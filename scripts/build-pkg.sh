@@ -11,7 +11,7 @@ wasm=target/wasm32-unknown-unknown/release/ncloud_pg_backup.wasm
 cargo_wasm build --release --lib
 rm -rf "$out"
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name ncloud_pg_backup "$wasm"
-node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$out/ncloud_pg_backup_bg.wasm" -o "$out/ncloud_pg_backup_bg.wasm"
 

@@ -15,10 +15,13 @@ apt_install() {
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-# 1. The wasm target: rustup's first; Debian's rustc-web if rustup cannot fetch it.
-if [ -f .tools/debian-web ] || rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+# 1. The wasm target and std's source (the build rebuilds std for size):
+#    rustup's first; Debian's rustc-web if rustup cannot fetch them.
+have() { rustup "$1" list --installed 2>/dev/null | grep -qx "$2"; }
+if [ -f .tools/debian-web ] || { have target wasm32-unknown-unknown && have component rust-src; }; then
   :
-elif say "adding the wasm32-unknown-unknown target" && rustup target add wasm32-unknown-unknown; then
+elif say "adding the wasm32-unknown-unknown target and rust-src" &&
+  rustup target add wasm32-unknown-unknown && rustup component add rust-src; then
   :
 else
   say "rustup could not add the target; using Debian's rustc-web (std rebuilt from source)"

@@ -4,7 +4,8 @@
 //! list the field that holds the items and the name the result gives them.
 
 use crate::error::{Error, Kind, Result};
-use serde_json::{Map, Value};
+use crate::response::field;
+use crate::value::{Map, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum ParamType {
@@ -106,48 +107,40 @@ pub fn check_action_name(name: &str) -> Result<()> {
 }
 
 /// `{ requestId, returnCode, returnMessage, httpStatus }` for `exportBackup`.
-pub fn export_result(body: &Map<String, Value>, status: u16) -> Value {
+pub fn export_result(body: &Map, status: u16) -> Value {
     let mut out = Map::new();
     for key in ["requestId", "returnCode", "returnMessage"] {
-        out.insert(key.into(), Value::String(string_field(body, key)));
+        out.insert(key.into(), Value::Str(field(body, key)));
     }
-    out.insert("httpStatus".into(), Value::from(status));
-    Value::Object(out)
+    out.insert("httpStatus".into(), Value::Num(status as f64));
+    Value::Obj(out)
 }
 
 /// One page of a list action: `(requestId, totalRows, items)`.
-pub fn list_page(action: &Action, body: &Map<String, Value>) -> Result<(String, u64, Vec<Value>)> {
-    let (field, _) = action.list_field.unwrap_or(("", ""));
-    let items = match body.get(field) {
-        Some(Value::Array(items)) => items.clone(),
+pub fn list_page(action: &Action, body: &Map) -> Result<(String, u64, Vec<Value>)> {
+    let (list, _) = action.list_field.unwrap_or(("", ""));
+    let items = match body.get(list) {
+        Some(Value::Arr(items)) => items.clone(),
         None | Some(Value::Null) => Vec::new(),
         Some(_) => {
-            return Err(Error::new(Kind::BadResponse, concat_msg("the response's ", field, " is not a list")));
+            return Err(Error::new(Kind::BadResponse, concat_msg("the response's ", list, " is not a list")));
         }
     };
     let total = match body.get("totalRows") {
-        Some(Value::Number(n)) => n.as_u64().unwrap_or(items.len() as u64),
+        Some(Value::Num(n)) if *n >= 0.0 => *n as u64,
         _ => items.len() as u64,
     };
-    Ok((string_field(body, "requestId"), total, items))
+    Ok((field(body, "requestId"), total, items))
 }
 
 /// `{ requestId, totalRows, <items> }`.
 pub fn list_result(action: &Action, request_id: String, total: u64, items: Vec<Value>) -> Value {
     let (_, name) = action.list_field.unwrap_or(("", "items"));
     let mut out = Map::new();
-    out.insert("requestId".into(), Value::String(request_id));
-    out.insert("totalRows".into(), Value::from(total));
-    out.insert(name.into(), Value::Array(items));
-    Value::Object(out)
-}
-
-fn string_field(body: &Map<String, Value>, key: &str) -> String {
-    match body.get(key) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
+    out.insert("requestId".into(), Value::Str(request_id));
+    out.insert("totalRows".into(), Value::Num(total as f64));
+    out.insert(name.into(), Value::Arr(items));
+    Value::Obj(out)
 }
 
 fn concat_msg(a: &str, b: &str, c: &str) -> String {
@@ -160,26 +153,36 @@ fn concat_msg(a: &str, b: &str, c: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    fn json(v: serde_json::Value) -> Value {
+        Value::from(v)
+    }
+
+    fn obj(v: serde_json::Value) -> Map {
+        match Value::from(v) {
+            Value::Obj(m) => m,
+            _ => Map::new(),
+        }
+    }
 
     #[test]
     fn export_result_is_flat_strings_and_status() {
-        let body = json!({"requestId": "r-1", "returnCode": 0, "returnMessage": "success"});
-        let v = export_result(body.as_object().unwrap(), 200);
-        assert_eq!(v, json!({"requestId": "r-1", "returnCode": "0", "returnMessage": "success", "httpStatus": 200}));
+        let body = obj(serde_json::json!({"requestId": "r-1", "returnCode": 0, "returnMessage": "success"}));
+        let v = export_result(&body, 200);
+        assert_eq!(v, json(serde_json::json!({"requestId": "r-1", "returnCode": "0", "returnMessage": "success", "httpStatus": 200})));
     }
 
     #[test]
     fn list_pages_default_and_refuse_odd_shapes() {
-        let body = json!({"requestId": "r", "totalRows": 3, "cloudPostgresqlBucketList": [{"bucketName": "a"}]});
-        let (rid, total, items) = list_page(&LIST_BUCKETS, body.as_object().unwrap()).unwrap();
+        let body = obj(serde_json::json!({"requestId": "r", "totalRows": 3, "cloudPostgresqlBucketList": [{"bucketName": "a"}]}));
+        let (rid, total, items) = list_page(&LIST_BUCKETS, &body).unwrap();
         assert_eq!((rid.as_str(), total, items.len()), ("r", 3, 1));
-        let (_, total, items) = list_page(&LIST_BUCKETS, json!({}).as_object().unwrap()).unwrap();
+        let (_, total, items) = list_page(&LIST_BUCKETS, &Map::new()).unwrap();
         assert_eq!((total, items.len()), (0, 0));
-        let odd = json!({"cloudPostgresqlBucketList": "nope"});
-        assert_eq!(list_page(&LIST_BUCKETS, odd.as_object().unwrap()).unwrap_err().kind, Kind::BadResponse);
-        let v = list_result(&LIST_BUCKETS, "r".into(), 1, vec![json!({"bucketName": "a"})]);
-        assert_eq!(v, json!({"requestId": "r", "totalRows": 1, "buckets": [{"bucketName": "a"}]}));
+        let odd = obj(serde_json::json!({"cloudPostgresqlBucketList": "nope"}));
+        assert_eq!(list_page(&LIST_BUCKETS, &odd).unwrap_err().kind, Kind::BadResponse);
+        let v = list_result(&LIST_BUCKETS, "r".into(), 1, vec![json(serde_json::json!({"bucketName": "a"}))]);
+        assert_eq!(v, json(serde_json::json!({"requestId": "r", "totalRows": 1, "buckets": [{"bucketName": "a"}]})));
     }
 
     #[test]

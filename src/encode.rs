@@ -6,7 +6,7 @@
 //! query. The same text serves as an `application/x-www-form-urlencoded` body.
 
 use crate::error::{Error, Result};
-use serde_json::Value;
+use crate::value::{integer_text, Value};
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -44,8 +44,8 @@ pub fn flatten(params: &Value) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     match params {
         Value::Null => {}
-        Value::Object(map) => {
-            for (k, v) in map {
+        Value::Obj(map) => {
+            for (k, v) in map.iter() {
                 flatten_into(&mut out, k.clone(), v, 0)?;
             }
         }
@@ -61,20 +61,23 @@ fn flatten_into(out: &mut Vec<(String, String)>, name: String, v: &Value, depth:
     match v {
         Value::Null => {}
         Value::Bool(b) => out.push((name, if *b { "true" } else { "false" }.to_string())),
-        Value::Number(n) => out.push((name, n.to_string())),
-        Value::String(s) => {
+        Value::Num(n) => match integer_text(*n) {
+            Some(text) => out.push((name, text)),
+            None => return Err(Error::option("params", "params numbers must be whole numbers; pass other numbers as strings")),
+        },
+        Value::Str(s) => {
             if s.chars().any(char::is_control) || name.chars().any(char::is_control) {
                 return Err(Error::option("params", "params contain a control character (such as a newline); remove it"));
             }
             out.push((name, s.clone()))
         }
-        Value::Array(items) => {
+        Value::Arr(items) => {
             for (i, item) in items.iter().enumerate() {
                 flatten_into(out, join(&name, &(i + 1).to_string()), item, depth + 1)?;
             }
         }
-        Value::Object(map) => {
-            for (k, item) in map {
+        Value::Obj(map) => {
+            for (k, item) in map.iter() {
                 flatten_into(out, join(&name, k), item, depth + 1)?;
             }
         }
@@ -93,7 +96,10 @@ fn join(a: &str, b: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    fn json(v: serde_json::Value) -> Value {
+        Value::from(v)
+    }
 
     fn enc(s: &str) -> String {
         let mut o = String::new();
@@ -123,7 +129,7 @@ mod tests {
 
     #[test]
     fn flattens_lists_like_ncp() {
-        let v = json!({"ids": ["1", "2"], "rules": [{"port": 22, "ip": "0.0.0.0/0"}], "skip": null, "on": true});
+        let v = json(serde_json::json!({"ids": ["1", "2"], "rules": [{"ip": "0.0.0.0/0", "port": 22}], "on": true, "skip": null}));
         let got = flatten(&v).unwrap();
         let got: Vec<(&str, &str)> = got.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(
@@ -131,26 +137,27 @@ mod tests {
             vec![
                 ("ids.1", "1"),
                 ("ids.2", "2"),
-                ("on", "true"),
                 ("rules.1.ip", "0.0.0.0/0"),
                 ("rules.1.port", "22"),
+                ("on", "true"),
             ]
         );
     }
 
     #[test]
     fn flatten_rejects_control_characters() {
-        assert!(flatten(&json!({"a": "x\r\ny"})).is_err());
-        assert!(flatten(&json!({"a\n": "x"})).is_err());
+        assert!(flatten(&json(serde_json::json!({"a": "x\r\ny"}))).is_err());
+        assert!(flatten(&json(serde_json::json!({"a\n": "x"}))).is_err());
+        assert!(flatten(&json(serde_json::json!({"a": 1.5}))).is_err());
     }
 
     #[test]
     fn flatten_rejects_non_objects_and_deep_nesting() {
-        assert_eq!(flatten(&json!([1])).unwrap_err().option.as_deref(), Some("params"));
-        let mut deep = json!("x");
+        assert_eq!(flatten(&json(serde_json::json!([1]))).unwrap_err().option.as_deref(), Some("params"));
+        let mut deep = serde_json::json!("x");
         for _ in 0..20 {
-            deep = json!([deep]);
+            deep = serde_json::json!([deep]);
         }
-        assert!(flatten(&json!({ "a": deep })).is_err());
+        assert!(flatten(&json(serde_json::json!({ "a": deep }))).is_err());
     }
 }

@@ -4,7 +4,7 @@
 use crate::error::{Error, Kind, Result};
 use crate::request::{Plan, Request};
 use crate::response;
-use serde_json::{Map, Value};
+use crate::value::Map;
 
 /// What a runtime provides: implemented over `fetch` in `js::transport`.
 #[allow(async_fn_in_trait)] // single-threaded wasm: no Send bound wanted
@@ -25,7 +25,7 @@ pub struct RawResponse {
 
 /// A successful answer: the unwrapped response object and how it got here.
 pub struct Reply {
-    pub body: Map<String, Value>,
+    pub body: Map,
     pub status: u16,
     pub attempts: u32,
 }

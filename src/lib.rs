@@ -5,7 +5,7 @@
 //! [`options`] (what the caller passed, validated) →
 //! [`request`] (the request built, with [`encode`] and [`sign`]) →
 //! [`engine`] (sent, with retries, through a transport) →
-//! [`response`] (the answer read, JSON or [`xml`]) →
+//! [`response`] (the answer read, [`json`] or [`xml`]) →
 //! [`actions`] (shaped into the result) or [`error`].
 //!
 //! Everything above is plain Rust, tested natively. The JavaScript surface
@@ -15,10 +15,12 @@ pub mod actions;
 pub mod encode;
 pub mod engine;
 pub mod error;
+pub mod json;
 pub mod options;
 pub mod request;
 pub mod response;
 pub mod sign;
+pub mod value;
 pub mod xml;
 
 #[cfg(target_arch = "wasm32")]

@@ -425,7 +425,7 @@ fn param(p: &Param, value: &Opt) -> Result<String> {
             // NCP sends numbers as strings at times; accept a digit string too.
             let n = match value {
                 Opt::Str(s) if !s.is_empty() && s.len() < 16 && s.bytes().all(|b| b.is_ascii_digit()) => {
-                    s.parse::<f64>().unwrap_or(f64::NAN)
+                    s.parse::<u64>().map_or(f64::NAN, |n| n as f64)
                 }
                 _ => integer(p.name, value, min, max)?,
             };
@@ -541,8 +541,11 @@ fn unknown_among(name: &str, candidates: &[&str]) -> Error {
         m.push_str(best);
         m.push('?');
     } else {
-        m.push_str("; known options: ");
-        m.push_str(&candidates.join(", "));
+        m.push_str("; known options:");
+        for (i, c) in candidates.iter().enumerate() {
+            m.push_str(if i == 0 { " " } else { ", " });
+            m.push_str(c);
+        }
     }
     Error::option(name, m)
 }

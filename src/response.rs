@@ -1,43 +1,44 @@
 //! The answer read: a body (JSON or XML, whatever was asked for) becomes the
 //! action's response object, or an [`Error`] that says what happened.
 //!
-//! Both formats end up as the same `serde_json::Value`: lists are always
+//! Both formats end up as the same [`Value`]: lists are always
 //! arrays, sizes and counts numbers, `is*` flags booleans.
 
 use crate::error::{Error, Kind, Result};
-use crate::xml;
-use serde_json::{Map, Number, Value};
+use crate::value::{integer_text, Map, Value};
+use crate::{json, xml};
 
 /// Reads an answer to `action`. On success returns the unwrapped, normalised
 /// `<action>Response` object.
-pub fn read(action: &str, status: u16, body: &str) -> Result<Map<String, Value>> {
+pub fn read(action: &str, status: u16, body: &str) -> Result<Map> {
     let root = match decode(body) {
-        Ok(Value::Object(root)) => root,
+        Ok(Value::Obj(root)) => root,
         Ok(_) => return Err(bad(status, "a JSON value that is not an object")),
         Err(what) => return Err(bad(status, what)),
     };
+    let empty = Map::new();
     if let Some(e) = root.get("error") {
-        return Err(gateway_error(status, e));
+        return Err(gateway_error(status, e.as_object().unwrap_or(&empty)));
     }
     if let Some(e) = root.get("responseError") {
-        return Err(service_error(status, e, None));
+        return Err(service_error(status, e.as_object().unwrap_or(&empty), None));
     }
     let mut inner = match unwrap_response(action, root) {
-        Some(Value::Object(inner)) => inner,
+        Some(Value::Obj(inner)) => inner,
         _ if status >= 400 => return Err(bad(status, "an error body of a shape NCP does not use")),
         _ => return Err(bad(status, "a body without the action's response object")),
     };
     normalize_map(&mut inner, 0);
     let code = field(&inner, "returnCode");
     if (!code.is_empty() && code != "0") || status >= 400 {
-        return Err(service_error(status, &Value::Object(inner.clone()), Some(&inner)));
+        return Err(service_error(status, &inner, Some(&inner)));
     }
     Ok(inner)
 }
 
 /// `{ "<action>Response": {...} }` → the inner value. For `call()` on an
 /// action NCP answers under another name, a single `*Response` key is accepted.
-fn unwrap_response(action: &str, mut root: Map<String, Value>) -> Option<Value> {
+fn unwrap_response(action: &str, mut root: Map) -> Option<Value> {
     let mut key = String::with_capacity(action.len() + 8);
     key.push_str(action);
     key.push_str("Response");
@@ -45,7 +46,7 @@ fn unwrap_response(action: &str, mut root: Map<String, Value>) -> Option<Value> 
         return Some(v);
     }
     if root.len() == 1 {
-        let (k, v) = root.into_iter().next()?;
+        let (k, v) = root.into_vec().into_iter().next()?;
         return if k.ends_with("Response") { Some(v) } else { None };
     }
     None
@@ -58,7 +59,7 @@ fn decode(body: &str) -> std::result::Result<Value, &'static str> {
         return Err("an empty body");
     }
     if t.starts_with('{') || t.starts_with('[') {
-        return serde_json::from_str(t).map_err(|_| "JSON that does not parse (truncated?)");
+        return json::parse(t).ok_or("JSON that does not parse (truncated?)");
     }
     if t.starts_with('<') {
         let head = t.get(..14).unwrap_or(t).to_ascii_lowercase();
@@ -79,9 +80,7 @@ fn bad(status: u16, what: &str) -> Error {
 }
 
 /// `{"errorCode":"200","message":"Authentication Failed","details":"…"}` from the API Gateway.
-fn gateway_error(status: u16, e: &Value) -> Error {
-    let empty = Map::new();
-    let e = e.as_object().unwrap_or(&empty);
+fn gateway_error(status: u16, e: &Map) -> Error {
     let code = field(e, "errorCode");
     let kind = match code.as_str() {
         "200" => Kind::Auth,
@@ -127,9 +126,7 @@ fn gateway_error(status: u16, e: &Value) -> Error {
 }
 
 /// `{"returnCode":"5001017","returnMessage":"…"}` from the service itself.
-fn service_error(status: u16, e: &Value, body: Option<&Map<String, Value>>) -> Error {
-    let empty = Map::new();
-    let e = e.as_object().unwrap_or(&empty);
+fn service_error(status: u16, e: &Map, body: Option<&Map>) -> Error {
     let code = field(e, "returnCode");
     let mut m = String::new();
     m.push_str(non_empty(&field(e, "returnMessage"), "Cloud DB for PostgreSQL refused the request"));
@@ -156,10 +153,10 @@ fn non_empty<'a>(s: &'a str, fallback: &'a str) -> &'a str {
 }
 
 /// A field as text, whether NCP sent it as a string or a number.
-pub fn field(map: &Map<String, Value>, key: &str) -> String {
+pub fn field(map: &Map, key: &str) -> String {
     match map.get(key) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Str(s)) => s.clone(),
+        Some(Value::Num(n)) => integer_text(*n).unwrap_or_default(),
         _ => String::new(),
     }
 }
@@ -177,7 +174,7 @@ fn is_flag_field(key: &str) -> bool {
     key.len() > 2 && key.starts_with("is") && key.as_bytes().get(2).is_some_and(|b| b.is_ascii_uppercase())
 }
 
-fn normalize_map(map: &mut Map<String, Value>, depth: usize) {
+fn normalize_map(map: &mut Map, depth: usize) {
     for (k, v) in map.iter_mut() {
         normalize(k, v, depth + 1);
     }
@@ -188,25 +185,25 @@ fn normalize(key: &str, v: &mut Value, depth: usize) {
         return;
     }
     if key.ends_with("List") && !v.is_array() {
-        *v = match std::mem::take(v) {
-            Value::Null => Value::Array(Vec::new()),
-            Value::String(s) if s.is_empty() => Value::Array(Vec::new()),
-            one => Value::Array(vec![one]),
+        *v = match std::mem::replace(v, Value::Null) {
+            Value::Null => Value::Arr(Vec::new()),
+            Value::Str(s) if s.is_empty() => Value::Arr(Vec::new()),
+            one => Value::Arr(vec![one]),
         };
     }
     match v {
-        Value::Object(map) => normalize_map(map, depth),
-        Value::Array(items) => {
+        Value::Obj(map) => normalize_map(map, depth),
+        Value::Arr(items) => {
             for item in items {
                 normalize("", item, depth + 1);
             }
         }
-        Value::String(s) if is_numeric_field(key) => {
+        Value::Str(s) if is_numeric_field(key) => {
             if let Some(n) = number(s) {
-                *v = Value::Number(n);
+                *v = Value::Num(n);
             }
         }
-        Value::String(s) if is_flag_field(key) => match s.as_str() {
+        Value::Str(s) if is_flag_field(key) => match s.as_str() {
             "true" => *v = Value::Bool(true),
             "false" => *v = Value::Bool(false),
             _ => {}
@@ -215,21 +212,19 @@ fn normalize(key: &str, v: &mut Value, depth: usize) {
     }
 }
 
-fn number(s: &str) -> Option<Number> {
-    let t = s.trim();
-    if let Ok(n) = t.parse::<u64>() {
-        return Some(Number::from(n));
-    }
-    if let Ok(n) = t.parse::<i64>() {
-        return Some(Number::from(n));
-    }
-    t.parse::<f64>().ok().and_then(Number::from_f64)
+/// NCP's sizes and counts are whole numbers (Java Integer/Long); anything
+/// else stays the string it was. (No float parsing: it costs module size.)
+fn number(s: &str) -> Option<f64> {
+    s.trim().parse::<i64>().ok().map(|n| n as f64)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    fn json(v: serde_json::Value) -> Value {
+        Value::from(v)
+    }
 
     const LIST: &str = "getCloudPostgresqlBackupDetailList";
 
@@ -245,18 +240,21 @@ mod tests {
         let a = read(LIST, 200, json_body).unwrap();
         let b = read(LIST, 200, xml_body).unwrap();
         assert_eq!(a, b);
-        assert_eq!(a["totalRows"], json!(1));
-        assert_eq!(a["cloudPostgresqlBackupDetailList"][0]["backupSize"], json!(1024));
-        assert_eq!(a["cloudPostgresqlBackupDetailList"][0]["isX"], json!(true));
+        assert_eq!(a.get("totalRows"), Some(&Value::Num(1.0)));
+        let Some(Value::Arr(items)) = a.get("cloudPostgresqlBackupDetailList") else { panic!("list") };
+        let item = items[0].as_object().unwrap();
+        assert_eq!(item.get("backupSize"), Some(&Value::Num(1024.0)));
+        assert_eq!(item.get("isX"), Some(&Value::Bool(true)));
+        assert_eq!(item.get("fileName"), Some(&Value::str("f 1")));
     }
 
     #[test]
     fn empty_lists_in_both_formats() {
         let x = read(LIST, 200, "<getCloudPostgresqlBackupDetailListResponse><returnCode>0</returnCode><totalRows>0</totalRows>\
             <cloudPostgresqlBackupDetailList/></getCloudPostgresqlBackupDetailListResponse>").unwrap();
-        assert_eq!(x["cloudPostgresqlBackupDetailList"], json!([]));
+        assert_eq!(x.get("cloudPostgresqlBackupDetailList"), Some(&Value::Arr(vec![])));
         let j = read(LIST, 200, r#"{"getCloudPostgresqlBackupDetailListResponse":{"returnCode":"0","cloudPostgresqlBackupDetailList":null}}"#).unwrap();
-        assert_eq!(j["cloudPostgresqlBackupDetailList"], json!([]));
+        assert_eq!(j.get("cloudPostgresqlBackupDetailList"), Some(&json(serde_json::json!([]))));
     }
 
     #[test]
@@ -321,7 +319,7 @@ mod tests {
     #[test]
     fn call_accepts_a_single_response_key() {
         let v = read("x", 200, r#"{"somethingResponse":{"returnCode":"0","portCount":"3"}}"#).unwrap();
-        assert_eq!(v["portCount"], json!(3));
+        assert_eq!(v.get("portCount"), Some(&Value::Num(3.0)));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! A small XML reader for NCP's responses, producing the same
-//! `serde_json::Value` shape as NCP's JSON.
+//! [`Value`] shape as NCP's JSON.
 //!
 //! NCP's XML is plain: elements and text, no namespaces, attributes unused. A
 //! list is a wrapper element whose name ends in `List` holding repeated
@@ -8,7 +8,7 @@
 //! become strings. Hand-written rather than a general XML crate because this
 //! subset is all NCP sends and it costs a few KB of wasm instead of tens.
 
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 /// Nesting deeper than this is refused rather than risking the stack.
 const MAX_DEPTH: usize = 64;
@@ -25,7 +25,7 @@ pub fn parse(doc: &str) -> Option<Value> {
     }
     let mut root = Map::new();
     root.insert(name, value);
-    Some(Value::Object(root))
+    Some(Value::Obj(root))
 }
 
 struct Parser<'a> {
@@ -107,7 +107,7 @@ impl<'a> Parser<'a> {
         };
         let is_list = name.ends_with("List");
         if self_closing {
-            return Some((name, if is_list { Value::Array(Vec::new()) } else { Value::String(String::new()) }));
+            return Some((name, if is_list { Value::Arr(Vec::new()) } else { Value::Str(String::new()) }));
         }
         let mut text = String::new();
         let mut children: Vec<(String, Value)> = Vec::new();
@@ -142,27 +142,27 @@ impl<'a> Parser<'a> {
             }
         }
         let value = if is_list {
-            Value::Array(children.into_iter().map(|(_, v)| v).collect())
+            Value::Arr(children.into_iter().map(|(_, v)| v).collect())
         } else if children.is_empty() {
-            Value::String(if text.trim().is_empty() { String::new() } else { text })
+            Value::Str(if text.trim().is_empty() { String::new() } else { text })
         } else {
             let mut map = Map::new();
             // A repeated name outside a *List wrapper still keeps every value.
             let mut repeated: Vec<String> = Vec::new();
             for (k, v) in children {
                 if repeated.contains(&k) {
-                    if let Some(Value::Array(items)) = map.get_mut(&k) {
+                    if let Some(Value::Arr(items)) = map.get_mut(&k) {
                         items.push(v);
                     }
                 } else if let Some(existing) = map.get_mut(&k) {
-                    let first = std::mem::take(existing);
-                    *existing = Value::Array(vec![first, v]);
+                    let first = std::mem::replace(existing, Value::Null);
+                    *existing = Value::Arr(vec![first, v]);
                     repeated.push(k);
                 } else {
                     map.insert(k, v);
                 }
             }
-            Value::Object(map)
+            Value::Obj(map)
         };
         Some((name, value))
     }
@@ -205,7 +205,10 @@ fn unescape_into(out: &mut String, raw: &str) -> Option<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    fn json(v: serde_json::Value) -> Value {
+        Value::from(v)
+    }
 
     #[test]
     fn success_body() {
@@ -217,7 +220,7 @@ mod tests {
 </exportBackupToObjectStorageResponse>"#;
         assert_eq!(
             parse(doc).unwrap(),
-            json!({"exportBackupToObjectStorageResponse": {"requestId": "abc-1", "returnCode": "0", "returnMessage": "success"}})
+            json(serde_json::json!({"exportBackupToObjectStorageResponse": {"requestId": "abc-1", "returnCode": "0", "returnMessage": "success"}}))
         );
     }
 
@@ -227,19 +230,19 @@ mod tests {
                    <dList><d>p</d><d>q</d></dList></r>";
         assert_eq!(
             parse(doc).unwrap(),
-            json!({"r": {"totalRows": "1", "aList": [{"x": "1"}], "bList": [], "cList": [], "dList": ["p", "q"]}})
+            json(serde_json::json!({"r": {"totalRows": "1", "aList": [{"x": "1"}], "bList": [], "cList": [], "dList": ["p", "q"]}}))
         );
     }
 
     #[test]
     fn entities_cdata_and_attributes() {
         let doc = "<r a=\"x>y\"><t>a &amp; b &lt;&#65;&#x42;&gt; &quot;&apos;</t><c><![CDATA[<raw>&]]></c><e/></r>";
-        assert_eq!(parse(doc).unwrap(), json!({"r": {"t": "a & b <AB> \"'", "c": "<raw>&", "e": ""}}));
+        assert_eq!(parse(doc).unwrap(), json(serde_json::json!({"r": {"t": "a & b <AB> \"'", "c": "<raw>&", "e": ""}})));
     }
 
     #[test]
     fn repeated_names_outside_lists_keep_every_value() {
-        assert_eq!(parse("<r><k>1</k><k>2</k><k>3</k></r>").unwrap(), json!({"r": {"k": ["1", "2", "3"]}}));
+        assert_eq!(parse("<r><k>1</k><k>2</k><k>3</k></r>").unwrap(), json(serde_json::json!({"r": {"k": ["1", "2", "3"]}})));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use crate::error::Error;
 use crate::options::{Opt, MAX_VALUE_LEN};
 use js_sys::{Array, Function, JsString, Reflect};
+use crate::value::{Map, Value};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -49,6 +50,45 @@ pub fn to_js(e: Error) -> JsValue {
 pub fn to_value<T: Serialize>(v: &T) -> Result<JsValue, Error> {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|_| Error::new(crate::error::Kind::BadResponse, "the result could not be converted to a JS object"))
+}
+
+/// `JSON.parse`, then [`js_to_json`]: the runtime parses, the module ships no parser.
+pub fn parse_json(text: &str) -> Option<Value> {
+    js_to_json(&js_sys::JSON::parse(text).ok()?, 0)
+}
+
+/// Plain JS data (strings, numbers, booleans, null, arrays, plain objects) as
+/// a [`Value`]; `None` for anything else or nesting over 64 levels.
+pub fn js_to_json(v: &JsValue, depth: u32) -> Option<Value> {
+    if depth > 64 {
+        return None;
+    }
+    if let Some(s) = v.dyn_ref::<JsString>() {
+        return Some(Value::Str(String::from(s)));
+    }
+    if let Some(n) = v.as_f64() {
+        return n.is_finite().then_some(Value::Num(n));
+    }
+    if let Some(b) = v.as_bool() {
+        return Some(Value::Bool(b));
+    }
+    if v.is_null() || v.is_undefined() {
+        return Some(Value::Null);
+    }
+    if Array::is_array(v) {
+        let items: Array = v.clone().unchecked_into();
+        return items.iter().map(|item| js_to_json(&item, depth + 1)).collect::<Option<Vec<_>>>().map(Value::Arr);
+    }
+    if !v.is_object() || v.is_function() {
+        return None;
+    }
+    let mut map = Map::new();
+    for key in object_keys(v).ok()?.iter() {
+        let name = key.as_string()?;
+        let item = Reflect::get(v, &key).ok()?;
+        map.insert(name, js_to_json(&item, depth + 1)?);
+    }
+    Some(Value::Obj(map))
 }
 
 /// An options object read into `(name, Opt)` pairs, with the two values

@@ -11,9 +11,12 @@ use crate::engine;
 use crate::error::{Error, Result};
 use crate::options::{self, Scope, Settings};
 use crate::request::{signed_headers, Plan};
-use convert::{read_options, to_js, to_value};
+use convert::{js_to_json, read_options, to_js, to_value};
+pub use convert::parse_json;
 use js_sys::{Function, JsString, Object, Promise, Reflect};
-use serde_json::Value;
+use crate::value::Value;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 use transport::FetchTransport;
 use wasm_bindgen::prelude::*;
@@ -21,38 +24,44 @@ use wasm_bindgen::JsCast;
 
 /// Sends a backup file of a Cloud DB for PostgreSQL instance to an Object Storage bucket.
 #[wasm_bindgen(js_name = exportBackup)]
-pub async fn export_backup(opts: JsValue) -> std::result::Result<JsValue, JsValue> {
-    run(None, &EXPORT, opts, None).await.map_err(to_js)
+pub fn export_backup(opts: JsValue) -> Promise {
+    spawn(Box::pin(run(None, &EXPORT, opts, None)))
 }
 
 /// Lists the Cloud DB for PostgreSQL instances (`getCloudPostgresqlInstanceList`).
 #[wasm_bindgen(js_name = listInstances)]
-pub async fn list_instances(opts: JsValue) -> std::result::Result<JsValue, JsValue> {
-    run(None, &LIST_INSTANCES, opts, None).await.map_err(to_js)
+pub fn list_instances(opts: JsValue) -> Promise {
+    spawn(Box::pin(run(None, &LIST_INSTANCES, opts, None)))
 }
 
 /// Lists the backups of every instance (`getCloudPostgresqlBackupList`).
 #[wasm_bindgen(js_name = listBackups)]
-pub async fn list_backups(opts: JsValue) -> std::result::Result<JsValue, JsValue> {
-    run(None, &LIST_BACKUPS, opts, None).await.map_err(to_js)
+pub fn list_backups(opts: JsValue) -> Promise {
+    spawn(Box::pin(run(None, &LIST_BACKUPS, opts, None)))
 }
 
 /// Lists one instance's backup files (`getCloudPostgresqlBackupDetailList`).
 #[wasm_bindgen(js_name = listBackupFiles)]
-pub async fn list_backup_files(opts: JsValue) -> std::result::Result<JsValue, JsValue> {
-    run(None, &LIST_BACKUP_FILES, opts, None).await.map_err(to_js)
+pub fn list_backup_files(opts: JsValue) -> Promise {
+    spawn(Box::pin(run(None, &LIST_BACKUP_FILES, opts, None)))
 }
 
 /// Lists the Object Storage buckets the service can write to (`getCloudPostgresqlBucketList`).
 #[wasm_bindgen(js_name = listBuckets)]
-pub async fn list_buckets(opts: JsValue) -> std::result::Result<JsValue, JsValue> {
-    run(None, &LIST_BUCKETS, opts, None).await.map_err(to_js)
+pub fn list_buckets(opts: JsValue) -> Promise {
+    spawn(Box::pin(run(None, &LIST_BUCKETS, opts, None)))
 }
 
 /// Calls any `vpostgresql/v2` action; returns the unwrapped response object.
 #[wasm_bindgen]
-pub async fn call(action: JsValue, params: JsValue, opts: JsValue) -> std::result::Result<JsValue, JsValue> {
-    run_call(None, action, params, opts).await.map_err(to_js)
+pub fn call(action: JsValue, params: JsValue, opts: JsValue) -> Promise {
+    spawn(Box::pin(run_call(None, action, params, opts)))
+}
+
+/// The one place a Rust future becomes a JS promise (rejecting with an
+/// NcloudError). Not generic, so the promise glue exists once in the module.
+fn spawn(work: Pin<Box<dyn Future<Output = Result<JsValue>>>>) -> Promise {
+    wasm_bindgen_futures::future_to_promise(async move { work.await.map_err(to_js) })
 }
 
 /// Signs a request to any NCP API Gateway URL: `{ headers, timestamp }`.
@@ -161,10 +170,7 @@ impl Client {
     }
 
     pub fn call(&self, action: JsValue, params: JsValue, opts: JsValue) -> Promise {
-        let state = self.state.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            run_call(Some(state), action, params, opts).await.map_err(to_js)
-        })
+        spawn(Box::pin(run_call(Some(self.state.clone()), action, params, opts)))
     }
 
     /// Signs a request to any NCP API Gateway URL with the Client's prepared key.
@@ -197,10 +203,7 @@ impl Client {
 
 impl Client {
     fn spawn(&self, action: &'static Action, opts: JsValue) -> Promise {
-        let state = self.state.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            run(Some(state), action, opts, None).await.map_err(to_js)
-        })
+        spawn(Box::pin(run(Some(self.state.clone()), action, opts, None)))
     }
 }
 
@@ -228,8 +231,8 @@ fn read_params(params: &JsValue) -> Result<Vec<(String, String)>> {
     if size > 256 * 1024 {
         return Err(Error::option("params", "params must be a plain object of at most 256 KiB as JSON"));
     }
-    let value: Value = serde_wasm_bindgen::from_value(params.clone())
-        .map_err(|_| Error::option("params", "params must be a plain object of strings, numbers, booleans and arrays"))?;
+    let value = js_to_json(params, 0)
+        .ok_or_else(|| Error::option("params", "params must be a plain object of strings, numbers, booleans and arrays"))?;
     encode::flatten(&value)
 }
 
@@ -268,7 +271,7 @@ async fn run(
         if std::ptr::eq(action, &EXPORT) {
             actions::export_result(&reply.body, reply.status)
         } else {
-            Value::Object(reply.body)
+            Value::Obj(reply.body)
         }
     };
     to_value(&result)
