@@ -1,0 +1,23 @@
+// The hand-written Node baseline: signature v2 with node:crypto, sent with the
+// global fetch and read with JSON.parse. What a user would write without the package.
+import { createHmac } from "node:crypto";
+import { EXPORT, KEYS, exportUrl, signed, stringToSign } from "./inputs.mjs";
+
+/** Signs like the package's signRequest: `{ headers, timestamp }`. */
+export function signNodeCrypto({ method, url, timestamp }, { accessKey, secretKey } = KEYS) {
+  const signature = createHmac("sha256", secretKey)
+    .update(stringToSign(method, url, timestamp, accessKey))
+    .digest("base64");
+  return signed(signature, timestamp, accessKey);
+}
+
+/** The same request as the package's exportBackup; resolves to the same result shape. */
+export async function exportBackupBaseline(endpoint, keys = KEYS, params = EXPORT) {
+  const url = exportUrl(endpoint, params);
+  const { headers } = signNodeCrypto({ method: "GET", url, timestamp: Date.now() }, keys);
+  const res = await fetch(url, { headers });
+  const body = JSON.parse(await res.text());
+  if (!res.ok) throw new Error(`exportBackupToObjectStorage: HTTP ${res.status} ${JSON.stringify(body)}`);
+  const { requestId, returnCode, returnMessage } = body.exportBackupToObjectStorageResponse;
+  return { requestId, returnCode, returnMessage, httpStatus: res.status };
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// `make bench`: measures the built package in pkg/ against plain-JS baselines,
+// prints one markdown table (stdout; progress goes to stderr) and writes the
+// same data to bench/out/results.json.
+//   node bench/run.mjs [--quick] [--only signing,e2e,size,cold]
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
+import { benchSigning } from "./signing.mjs";
+import { benchE2E } from "./e2e.mjs";
+import { benchSize } from "./size.mjs";
+import { benchCold } from "./cold.mjs";
+import { startSimProcess } from "./sim-process.mjs";
+import { renderTable, targets } from "./report.mjs";
+import { log, now } from "./stats.mjs";
+
+const SECTIONS = ["signing", "e2e", "size", "cold"];
+const USAGE = `usage: node bench/run.mjs [--quick] [--only ${SECTIONS.join(",")}]`;
+
+function parseArgs(argv) {
+  const opts = { quick: false, only: SECTIONS };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--quick") opts.quick = true;
+    else if (arg === "--only" || arg.startsWith("--only=")) {
+      const list = arg === "--only" ? argv[++i] : arg.slice("--only=".length);
+      opts.only = (list ?? "").split(",").filter(Boolean);
+      const unknown = opts.only.filter((s) => !SECTIONS.includes(s));
+      if (unknown.length || !opts.only.length) throw new Error(`--only takes a comma-separated list of ${SECTIONS.join(", ")}`);
+    } else if (arg === "--help" || arg === "-h") opts.help = true;
+    else throw new Error(`unknown argument: ${arg}`);
+  }
+  return opts;
+}
+
+let opts;
+try {
+  opts = parseArgs(process.argv.slice(2));
+} catch (err) {
+  console.error(`${err.message}\n${USAGE}`);
+  process.exit(2);
+}
+if (opts.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const wasm = new URL("../pkg/gen/ncloud_pg_backup_bg.wasm", import.meta.url);
+if (!existsSync(wasm)) {
+  console.error("pkg/gen is missing: build the package first (make pkg, or bash scripts/build-pkg.sh)");
+  process.exit(1);
+}
+
+const started = now();
+const wants = (section) => opts.only.includes(section);
+const results = {
+  meta: {
+    date: new Date().toISOString().slice(0, 10),
+    node: process.version,
+    cpu: os.cpus()[0]?.model.trim() ?? "unknown CPU",
+    cores: os.cpus().length,
+    quick: opts.quick,
+    sections: opts.only,
+  },
+};
+
+if (wants("size")) {
+  log("size");
+  results.size = benchSize();
+}
+if (wants("signing")) results.signing = await benchSigning(opts);
+if (wants("e2e") || wants("cold")) {
+  const sim = await startSimProcess();
+  try {
+    // e2e before cold: cold loads miniflare, whose undici would take over the global fetch.
+    if (wants("e2e")) results.e2e = await benchE2E({ ...opts, sim });
+    if (wants("cold")) results.cold = await benchCold({ ...opts, sim });
+  } finally {
+    await sim.stop();
+  }
+}
+results.meta.durationMs = now() - started;
+results.targets = targets(results);
+
+const outDir = fileURLToPath(new URL("./out/", import.meta.url));
+mkdirSync(outDir, { recursive: true });
+writeFileSync(`${outDir}results.json`, `${JSON.stringify(results, null, 2)}\n`);
+console.log(renderTable(results));
+log(`wrote bench/out/results.json (${(results.meta.durationMs / 1000).toFixed(1)} s)`);

@@ -1,0 +1,65 @@
+// `make bench` in its quick form: it runs to the end, prints the table and
+// writes every section to bench/out/results.json. No timing thresholds: the
+// numbers are the benchmark's to report, not the test's to judge.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+/** Every leaf of `value` that is not a string or boolean is a finite number. */
+function assertNumericLeaves(value, path) {
+  if (typeof value === "string" || typeof value === "boolean") return;
+  if (typeof value === "number") return assert.ok(Number.isFinite(value), `${path} is ${value}`);
+  assert.ok(value && typeof value === "object", `${path} is ${value}`);
+  for (const [k, v] of Object.entries(value)) assertNumericLeaves(v, `${path}.${k}`);
+}
+
+test("bench --quick prints the table and writes results.json with every section", { timeout: 150_000 }, async () => {
+  const { code, stdout, stderr } = await new Promise((resolve) => {
+    execFile(process.execPath, ["bench/run.mjs", "--quick"], { cwd: root, timeout: 120_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (err.code ?? err.signal) : 0, stdout, stderr }),
+    );
+  });
+  assert.equal(code, 0, stderr);
+
+  assert.match(stdout, /^\| Section \| Measurement \| Result \| Ratio \| Target \| Met \|$/m);
+  assert.match(stdout, new RegExp(`Node ${process.version.replace(/\./g, "\\.")}`));
+  for (const section of ["Signing", "End to end, concurrency 1", "End to end, concurrency 64", "Size", "Cold start, Node", "Cold start, workerd"]) {
+    assert.ok(stdout.includes(`| ${section} |`), `table has a ${section} row`);
+  }
+
+  const results = JSON.parse(readFileSync(`${root}bench/out/results.json`, "utf8"));
+  assert.equal(results.meta.quick, true);
+  for (const section of ["signing", "e2e", "size", "cold"]) assertNumericLeaves(results[section], section);
+
+  const s = results.signing.candidates;
+  for (const id of ["nodeCrypto", "signRequest", "client", "webCrypto", "noble"]) {
+    assert.equal(typeof s[id].nsPerSignature, "number", `signing.${id}`);
+    assert.equal(typeof s[id].ratioToNodeCrypto, "number", `signing.${id}`);
+  }
+  assert.equal(typeof results.signing.clientSpeedupOverWebCrypto, "number");
+
+  assert.deepEqual(results.e2e.runs.map((r) => r.concurrency), [1, 64]);
+  for (const run of results.e2e.runs) {
+    for (const id of ["baseline", "exportBackup", "client"]) {
+      assert.equal(typeof run.candidates[id].requestsPerSecond, "number", `e2e.${run.concurrency}.${id}`);
+      assert.equal(typeof run.candidates[id].ratioToBaseline, "number", `e2e.${run.concurrency}.${id}`);
+    }
+  }
+
+  const { wasm, glue, npmPack } = results.size;
+  for (const n of [wasm.bytes, wasm.gzipBytes, wasm.brotliBytes, glue.bytes, glue.gzipBytes, npmPack.size, npmPack.unpackedSize]) {
+    assert.ok(Number.isInteger(n) && n > 0);
+  }
+
+  for (const id of ["nodeSign", "nodeExport", "workerd"]) {
+    const c = results.cold[id];
+    for (const n of [c.wasm.ms, c.baseline.ms, c.ratioToBaseline]) assert.equal(typeof n, "number", `cold.${id}`);
+  }
+
+  assert.ok(results.targets.length >= 9, "every target checked");
+  for (const t of results.targets) assert.equal(typeof t.pass, "boolean", t.measurement);
+});
