@@ -66,7 +66,7 @@ fn flatten_into(out: &mut Vec<(String, String)>, name: String, v: &Value, depth:
             None => return Err(Error::option("params", "params numbers must be whole numbers; pass other numbers as strings")),
         },
         Value::Str(s) => {
-            if s.chars().any(char::is_control) || name.chars().any(char::is_control) {
+            if crate::options::has_control(s) || crate::options::has_control(&name) {
                 return Err(Error::option("params", "params contain a control character (such as a newline); remove it"));
             }
             out.push((name, s.clone()))

@@ -449,13 +449,20 @@ pub fn text(name: &str, value: &Opt) -> Result<String> {
     if s.len() > MAX_VALUE_LEN {
         return Err(Error::option(name, join3(name, " is too long (over 4096 bytes): pass ", describe(name))));
     }
-    if s.chars().any(|c| c.is_control()) {
+    if has_control(s) {
         return Err(Error::option(
             name,
             join3(name, " contains a control character (such as a newline or tab); remove it: ", "values are sent in headers and the query"),
         ));
     }
     Ok(s.clone())
+}
+
+/// Whether `s` holds a control character (Unicode Cc: U+0000–U+001F,
+/// U+007F, U+0080–U+009F). A byte scan: this runs on every signed URL.
+pub fn has_control(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| c < 0x20 || c == 0x7f || (c == 0xc2 && b.get(i + 1).is_some_and(|n| (0x80..0xa0).contains(n))))
 }
 
 fn integer(name: &str, value: &Opt, min: f64, max: f64) -> Result<f64> {
@@ -742,6 +749,14 @@ mod tests {
         assert_eq!(parse_sign(&only, Some(("AK", &key))).unwrap().access_key, "AK");
         let e = parse_sign(&entries(&[("secretKey", s("x"))]), Some(("AK", &key))).unwrap_err();
         assert!(e.message.contains("set once on the Client"));
+    }
+
+    #[test]
+    fn control_characters_match_unicode_cc() {
+        for c in (0u32..0x110000).filter_map(char::from_u32).filter(|c| (*c as u32) < 0x800) {
+            assert_eq!(has_control(&format!("a{c}b")), c.is_control(), "U+{:04X}", c as u32);
+        }
+        assert!(!has_control("백업 é ~"));
     }
 
     #[test]

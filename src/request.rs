@@ -134,6 +134,28 @@ impl Request {
     }
 }
 
+/// The request target of `url` when `url` is already in the form a WHATWG URL
+/// parser (what `fetch` uses) leaves unchanged: lower-case http(s) scheme, an
+/// authority without userinfo, a path, and only characters that are never
+/// re-escaped, with no dot segments or fragment. `None` means "ask the parser".
+pub fn plain_target(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let slash = rest.find('/')?;
+    let (authority, target) = rest.split_at(slash);
+    let authority_ok = !authority.is_empty()
+        && authority.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    // `'` is escaped in the query of special schemes; backslashes, `#`,
+    // spaces and non-ASCII are rewritten too; `/.` or `/%2e` may start a dot
+    // segment. One pass over the bytes: this runs for every signRequest.
+    let t = target.as_bytes();
+    let target_ok = t.iter().enumerate().all(|(i, &b)| {
+        let after_slash = i > 0 && t.get(i - 1) == Some(&b'/');
+        let dot = b == b'.' || (b == b'%' && t.get(i + 1..i + 3).is_some_and(|h| h.eq_ignore_ascii_case(b"2e")));
+        (b.is_ascii_alphanumeric() || b"-._~!$&()*+,;=:@/%?".contains(&b)) && !(after_slash && dot)
+    });
+    (authority_ok && target_ok).then_some(target)
+}
+
 /// The three NCP auth headers for a request target.
 pub fn signed_headers(
     signer: &Signer,
@@ -211,6 +233,18 @@ mod tests {
         assert_eq!(q.timestamp_at(1000.0), 600);
         q.timestamp = Some(42);
         assert_eq!(q.timestamp_at(1000.0), 42);
+    }
+
+    #[test]
+    fn plain_targets_are_sliced_others_left_to_the_url_parser() {
+        assert_eq!(plain_target("https://h.example:8/v/x?a=1&b=%20c"), Some("/v/x?a=1&b=%20c"));
+        assert_eq!(plain_target("http://127.0.0.1:8787/vpostgresql/v2/a"), Some("/vpostgresql/v2/a"));
+        for other in [
+            "https://h", "HTTPS://h/x", "ftp://h/x", "https://u@h/x", "https://h/a b", "https://h/a#f",
+            "https://h/a/../b", "https://h/a/%2e%2e/b", "https://h/x?q='", "https://h/é", "https://h\\x/y",
+        ] {
+            assert_eq!(plain_target(other), None, "{other}");
+        }
     }
 
     #[test]

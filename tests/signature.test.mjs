@@ -70,3 +70,31 @@ test("the request exportBackup sends carries a signature node:crypto agrees with
   }
   assert.ok(sent[1].init.body.includes("fileName=a%20b%2Bc%26d%3De%2Ff%23g%25h%20%EB%B0%B1%EC%97%85"), "POST body encoding");
 });
+
+test("the fast path and the fully validated path give the same answer", () => {
+  const urls = [
+    "https://ncloud.apigw.ntruss.com/vpostgresql/v2/exportBackupToObjectStorage?fileName=a%20b&bucketName=x",
+    "https://h.example/a b?q=é&r='x'", // re-escaped by the URL parser: not sliced
+    "http://127.0.0.1:8787/a/../b?x=1", // dot segment: not sliced
+    "https://h.example", // no path: "/"
+  ];
+  const client = new Client({ accessKey: "AK", secretKey: "SK" });
+  for (const url of urls) {
+    const input = { method: "GET", url, accessKey: "AK", secretKey: "SK", timestamp: 1700000000000 };
+    // An extra key set to undefined is ignored, but takes the validated path.
+    assert.deepEqual(signRequest(input), signRequest({ ...input, extra: undefined }), url);
+    assert.equal(signRequest(input).headers["x-ncp-apigw-signature-v2"], reference("GET", url, 1700000000000, "AK", "SK"), url);
+    const bound = { method: "GET", url, timestamp: 1700000000000 };
+    assert.deepEqual(client.signRequest(bound), client.signRequest({ ...bound, extra: undefined }), url);
+  }
+  for (const bad of [
+    { method: "GET", url: "https://h/x", accessKey: "A K", secretKey: "SK" },
+    { method: "get", url: "https://h/x", accessKey: "AK", secretKey: "SK" },
+    { method: "GET", url: "https://h/x\n", accessKey: "AK", secretKey: "SK" },
+    { method: "GET", url: "https://h/x", accessKey: "AK", secretKey: "SK", timestamp: 1.5 },
+    { method: "GET", url: "https://h/x", accessKey: "AK", secretKey: "" },
+  ]) {
+    assert.throws(() => signRequest(bad), (e) => e.name === "NcloudError" && e.kind === "invalid_options", JSON.stringify(bad));
+  }
+  assert.throws(() => client.signRequest({ method: "GET", url: "https://h/x", secretKey: "x" }), /set once on the Client/);
+});

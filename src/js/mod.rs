@@ -10,7 +10,7 @@ use crate::encode;
 use crate::engine;
 use crate::error::{Error, Result};
 use crate::options::{self, Scope, Settings};
-use crate::request::{signed_headers, Plan};
+use crate::request::{self, signed_headers, Plan};
 use convert::{js_to_json, read_options, to_js, to_value};
 pub use convert::parse_json;
 use js_sys::{Function, JsString, Object, Promise, Reflect};
@@ -73,8 +73,7 @@ pub fn sign_request(input: JsValue) -> std::result::Result<JsValue, JsValue> {
 /// `signRequest`, with the Client's credentials when called on one.
 fn sign(input: &JsValue, client: Option<&ClientState>) -> Result<JsValue> {
     let o = read_options(input, "signRequest", false)?;
-    let creds = client.and_then(|c| Some((c.settings.access_key.as_deref()?, c.settings.signer.as_deref()?)));
-    let s = options::parse_sign(&o.entries, creds)?;
+    let s = options::parse_sign(&o.entries, client_credentials(client))?;
     let target = url_target(&s.url)?;
     let timestamp = match s.timestamp {
         Some(t) => t,
@@ -88,6 +87,39 @@ fn sign(input: &JsValue, client: Option<&ClientState>) -> Result<JsValue> {
     let _ = Reflect::set(&out, &"headers".into(), &headers);
     let _ = Reflect::set(&out, &"timestamp".into(), &JsValue::from_f64(timestamp as f64));
     Ok(out.into())
+}
+
+fn client_credentials(client: Option<&ClientState>) -> Option<(&str, &crate::sign::Signer)> {
+    client.and_then(|c| Some((c.settings.access_key.as_deref()?, c.settings.signer.as_deref()?)))
+}
+
+/// The fast path behind `signRequest` (pkg/api.js): the same checks as
+/// [`sign`] on plain arguments, so the common call crosses into wasm once.
+/// Returns the signature only; the caller already holds the other two headers.
+/// `access_key`/`secret_key` are ignored (and may be empty) with a Client.
+fn sign_parts(
+    client: Option<&ClientState>,
+    method: String,
+    url: String,
+    credentials: Option<(String, String)>,
+    timestamp: f64,
+) -> Result<String> {
+    use options::Opt;
+    let mut entries = vec![("method".to_string(), Opt::Str(method)), ("url".to_string(), Opt::Str(url))];
+    if let Some((access_key, secret_key)) = credentials {
+        entries.push(("accessKey".to_string(), Opt::Str(access_key)));
+        entries.push(("secretKey".to_string(), Opt::Str(secret_key)));
+    }
+    entries.push(("timestamp".to_string(), Opt::Num(timestamp)));
+    let s = options::parse_sign(&entries, client_credentials(client))?;
+    let target = url_target(&s.url)?;
+    Ok(s.signer.sign(&s.method, &target, s.timestamp.unwrap_or(0), &s.access_key))
+}
+
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __signParts)]
+pub fn sign_parts_js(method: String, url: String, access_key: String, secret_key: String, timestamp: f64) -> std::result::Result<String, JsValue> {
+    sign_parts(None, method, url, Some((access_key, secret_key)), timestamp).map_err(to_js)
 }
 
 #[wasm_bindgen]
@@ -104,9 +136,14 @@ extern "C" {
     fn search(this: &JsUrl) -> String;
 }
 
-/// The request target `fetch` will send for `url`: the runtime's own URL
-/// parser decides, so the signature covers exactly what goes on the wire.
+/// The request target `fetch` will send for `url`. A URL already in the form
+/// the runtime's URL parser leaves unchanged is sliced here; anything else
+/// (escapes to add, dot segments, no path, …) is left to that parser, so the
+/// signature covers exactly what goes on the wire.
 fn url_target(url: &str) -> Result<String> {
+    if let Some(target) = request::plain_target(url) {
+        return Ok(target.to_string());
+    }
     let bad = || Error::option("url", "url must be an absolute http(s) URL such as \"https://ncloud.apigw.ntruss.com/…\"");
     let u = JsUrl::new(url).map_err(|_| bad())?;
     if !matches!(u.protocol().as_str(), "http:" | "https:") {
@@ -177,6 +214,20 @@ impl Client {
     #[wasm_bindgen(js_name = signRequest)]
     pub fn sign_request(&self, input: JsValue) -> std::result::Result<JsValue, JsValue> {
         sign(&input, Some(&self.state)).map_err(to_js)
+    }
+
+    /// The fast path of `signRequest` (pkg/api.js), with the prepared key.
+    #[doc(hidden)]
+    #[wasm_bindgen(js_name = __signParts)]
+    pub fn sign_parts(&self, method: String, url: String, timestamp: f64) -> std::result::Result<String, JsValue> {
+        sign_parts(Some(&self.state), method, url, None, timestamp).map_err(to_js)
+    }
+
+    /// The access key, for the headers the fast path builds.
+    #[doc(hidden)]
+    #[wasm_bindgen(getter = __accessKey)]
+    pub fn access_key(&self) -> String {
+        self.state.settings.access_key.clone().unwrap_or_default()
     }
 
     /// What `JSON.stringify(client)` shows: never the secret.
@@ -314,3 +365,4 @@ fn take_param(params: &mut Vec<(String, String)>, name: &str) -> Option<String> 
     let i = params.iter().position(|(k, _)| k == name)?;
     Some(params.remove(i).1)
 }
+
