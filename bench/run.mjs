@@ -13,36 +13,16 @@ import { benchCold } from "./cold.mjs";
 import { startSimProcess } from "./sim-process.mjs";
 import { renderTable, targets } from "./report.mjs";
 import { log, now } from "./stats.mjs";
+import { readArgs } from "../scripts/cli.mjs";
 
 const SECTIONS = ["signing", "e2e", "size", "cold"];
 const USAGE = `usage: node bench/run.mjs [--quick] [--only ${SECTIONS.join(",")}]`;
 
-function parseArgs(argv) {
-  const opts = { quick: false, only: SECTIONS };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--quick") opts.quick = true;
-    else if (arg === "--only" || arg.startsWith("--only=")) {
-      const list = arg === "--only" ? argv[++i] : arg.slice("--only=".length);
-      opts.only = (list ?? "").split(",").filter(Boolean);
-      const unknown = opts.only.filter((s) => !SECTIONS.includes(s));
-      if (unknown.length || !opts.only.length) throw new Error(`--only takes a comma-separated list of ${SECTIONS.join(", ")}`);
-    } else if (arg === "--help" || arg === "-h") opts.help = true;
-    else throw new Error(`unknown argument: ${arg}`);
-  }
-  return opts;
-}
-
-let opts;
-try {
-  opts = parseArgs(process.argv.slice(2));
-} catch (err) {
-  console.error(`${err.message}\n${USAGE}`);
+const args = readArgs({ quick: { type: "boolean" }, only: { type: "string", default: SECTIONS.join(",") } }, USAGE);
+const opts = { quick: Boolean(args.quick), only: args.only.split(",").filter(Boolean) };
+if (!opts.only.length || opts.only.some((s) => !SECTIONS.includes(s))) {
+  console.error(`--only takes a comma-separated list of ${SECTIONS.join(", ")}\n${USAGE}`);
   process.exit(2);
-}
-if (opts.help) {
-  console.log(USAGE);
-  process.exit(0);
 }
 const wasm = new URL("../pkg/gen/ncloud_pg_backup_bg.wasm", import.meta.url);
 if (!existsSync(wasm)) {

@@ -13,6 +13,7 @@ import { stat } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startSimulator } from "../sim/server.mjs";
+import { portArg, readArgs, stopOnSignals } from "./cli.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WWW = resolve(ROOT, "www");
@@ -141,36 +142,9 @@ function listen(server, port, host) {
 
 const USAGE = "usage: node scripts/demo.mjs [--port 8080] [--sim-port 8787]";
 
-function parseArgs(argv) {
-  const opts = { port: "8080", simPort: "8787" };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split(/=(.*)/s);
-    const value = () => inline ?? argv[++i];
-    if (flag === "--help" || flag === "-h") opts.help = true;
-    else if (flag === "--port" || flag === "-p") opts.port = value();
-    else if (flag === "--sim-port") opts.simPort = value();
-    else throw new Error(`unknown argument: ${argv[i]}`);
-  }
-  for (const key of ["port", "simPort"]) {
-    const n = Number(opts[key]);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`invalid ${key === "port" ? "--port" : "--sim-port"}: ${opts[key]}`);
-    opts[key] = n;
-  }
-  return opts;
-}
-
 async function main() {
-  let opts;
-  try {
-    opts = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    console.error(`${err.message}\n${USAGE}`);
-    process.exit(2);
-  }
-  if (opts.help) {
-    console.log(USAGE);
-    return;
-  }
+  const args = readArgs({ port: { type: "string", short: "p", default: "8080" }, "sim-port": { type: "string", default: "8787" } }, USAGE);
+  const opts = { port: portArg(args.port, "--port", USAGE), simPort: portArg(args["sim-port"], "--sim-port", USAGE) };
 
   let demo;
   try {
@@ -191,16 +165,7 @@ async function main() {
 
 Press Ctrl+C to stop.`);
 
-  let stopping = false;
-  for (const signal of ["SIGINT", "SIGTERM"]) {
-    process.on(signal, async () => {
-      if (stopping) return;
-      stopping = true;
-      console.log(`\n${signal} received, stopping the demo`);
-      await demo.close();
-      process.exit(0);
-    });
-  }
+  stopOnSignals(() => demo.close(), "the demo");
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -3,39 +3,13 @@
 //   node sim/cli.mjs [--port 8787] [--quiet]      (PORT env var also works)
 
 import { startSimulator } from "./server.mjs";
+import { portArg, readArgs, stopOnSignals } from "../scripts/cli.mjs";
 
-function parseArgs(argv) {
-  const opts = { port: undefined, quiet: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--help" || arg === "-h") opts.help = true;
-    else if (arg === "--quiet" || arg === "-q") opts.quiet = true;
-    else if (arg === "--port" || arg === "-p") opts.port = argv[++i];
-    else if (arg.startsWith("--port=")) opts.port = arg.slice("--port=".length);
-    else throw new Error(`unknown argument: ${arg}`);
-  }
-  return opts;
-}
+const USAGE = "usage: node sim/cli.mjs [--port 8787] [--quiet]   (PORT env var also works)";
+const args = readArgs({ port: { type: "string", short: "p" }, quiet: { type: "boolean", short: "q" } }, USAGE);
+const port = portArg(args.port ?? process.env.PORT ?? "8787", "--port", USAGE);
 
-let opts;
-try {
-  opts = parseArgs(process.argv.slice(2));
-} catch (err) {
-  console.error(`${err.message}\nusage: node sim/cli.mjs [--port 8787] [--quiet]`);
-  process.exit(2);
-}
-if (opts.help) {
-  console.log("usage: node sim/cli.mjs [--port 8787] [--quiet]   (PORT env var also works)");
-  process.exit(0);
-}
-
-const port = Number(opts.port ?? process.env.PORT ?? 8787);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`invalid port: ${opts.port ?? process.env.PORT}`);
-  process.exit(2);
-}
-
-const sim = await startSimulator({ port, host: "127.0.0.1", quiet: opts.quiet });
+const sim = await startSimulator({ port, host: "127.0.0.1", quiet: Boolean(args.quiet) });
 const u = sim.url;
 console.log(`NCP Cloud DB for PostgreSQL (VPC) simulator listening on ${u}
   API:       ${u}/vpostgresql/v2/{action}   (use it as the client's endpoint)
@@ -56,13 +30,4 @@ console.log(`NCP Cloud DB for PostgreSQL (VPC) simulator listening on ${u}
 
 Press Ctrl+C to stop.`);
 
-let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal} received, stopping simulator`);
-    await sim.close();
-    process.exit(0);
-  });
-}
+stopOnSignals(() => sim.close(), "simulator");

@@ -73,7 +73,7 @@ fn flatten_into(out: &mut Vec<(String, String)>, name: String, v: &Value, depth:
         }
         Value::Arr(items) => {
             for (i, item) in items.iter().enumerate() {
-                flatten_into(out, join(&name, &(i + 1).to_string()), item, depth + 1)?;
+                flatten_into(out, join(&name, &integer_text((i + 1) as f64).unwrap_or_default()), item, depth + 1)?;
             }
         }
         Value::Obj(map) => {

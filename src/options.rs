@@ -10,6 +10,7 @@
 use crate::actions::{Action, Param, ParamType};
 use crate::error::{Error, Result};
 use crate::sign::Signer;
+use crate::value::integer_text;
 use std::rc::Rc;
 
 /// One option value as it arrived from JS.
@@ -432,7 +433,7 @@ fn param(p: &Param, value: &Opt) -> Result<String> {
             if !(n >= min && n <= max) {
                 return Err(range(p.name, min, max));
             }
-            Ok((n as i64).to_string())
+            Ok(integer_text(n.trunc()).unwrap_or_default())
         }
     }
 }
@@ -490,9 +491,9 @@ fn range(name: &str, min: f64, max: f64) -> Error {
     let mut m = String::new();
     m.push_str(name);
     m.push_str(" must be a whole number from ");
-    m.push_str(&(min as i64).to_string());
+    m.push_str(&integer_text(min).unwrap_or_default());
     m.push_str(" to ");
-    m.push_str(&(max as i64).to_string());
+    m.push_str(&integer_text(max).unwrap_or_default());
     Error::option(name, m)
 }
 

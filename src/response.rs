@@ -73,7 +73,7 @@ fn decode(body: &str) -> std::result::Result<Value, &'static str> {
 
 fn bad(status: u16, what: &str) -> Error {
     let mut m = String::from("NCP's answer could not be read: HTTP ");
-    m.push_str(&status.to_string());
+    m.push_str(&integer_text(f64::from(status)).unwrap_or_default());
     m.push_str(" with ");
     m.push_str(what);
     Error::new(Kind::BadResponse, m).with_status(status)
@@ -106,13 +106,7 @@ fn gateway_error(status: u16, e: &Map) -> Error {
         Kind::Throttled => "too many requests: slow down (429s are retried automatically up to maxRetries)",
         _ => "NCP's gateway could not complete the request; try again later",
     };
-    let mut m = String::new();
-    m.push_str(non_empty(&field(e, "message"), "API Gateway error"));
-    m.push_str(" (gateway errorCode ");
-    m.push_str(non_empty(&code, "none"));
-    m.push_str(", HTTP ");
-    m.push_str(&status.to_string());
-    m.push(')');
+    let mut m = headline(&field(e, "message"), "API Gateway error", "gateway errorCode", &code, status);
     let details = field(e, "details");
     if !details.is_empty() {
         m.push_str(": ");
@@ -128,13 +122,7 @@ fn gateway_error(status: u16, e: &Map) -> Error {
 /// `{"returnCode":"5001017","returnMessage":"…"}` from the service itself.
 fn service_error(status: u16, e: &Map, body: Option<&Map>) -> Error {
     let code = field(e, "returnCode");
-    let mut m = String::new();
-    m.push_str(non_empty(&field(e, "returnMessage"), "Cloud DB for PostgreSQL refused the request"));
-    m.push_str(" (returnCode ");
-    m.push_str(non_empty(&code, "none"));
-    m.push_str(", HTTP ");
-    m.push_str(&status.to_string());
-    m.push(')');
+    let mut m = headline(&field(e, "returnMessage"), "Cloud DB for PostgreSQL refused the request", "returnCode", &code, status);
     if code == "5001017" {
         m.push_str(". Check cloudPostgresqlInstanceNo: listInstances() shows the instances this key can see");
     }
@@ -142,6 +130,19 @@ fn service_error(status: u16, e: &Map, body: Option<&Map>) -> Error {
     err.code = Some(code).filter(|c| !c.is_empty());
     err.request_id = body.map(|b| field(b, "requestId")).filter(|r| !r.is_empty());
     err
+}
+
+/// `"<NCP's message> (<label> <code>, HTTP <status>)"`.
+fn headline(message: &str, fallback: &str, label: &str, code: &str, status: u16) -> String {
+    let mut m = String::from(non_empty(message, fallback));
+    m.push_str(" (");
+    m.push_str(label);
+    m.push(' ');
+    m.push_str(non_empty(code, "none"));
+    m.push_str(", HTTP ");
+    m.push_str(&integer_text(f64::from(status)).unwrap_or_default());
+    m.push(')');
+    m
 }
 
 fn non_empty<'a>(s: &'a str, fallback: &'a str) -> &'a str {

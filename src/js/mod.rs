@@ -14,7 +14,7 @@ use crate::request::{self, signed_headers, Plan};
 use convert::{js_to_json, read_options, to_js, to_value};
 pub use convert::parse_json;
 use js_sys::{Function, JsString, Object, Promise, Reflect};
-use crate::value::Value;
+use crate::value::{integer_text, Value};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -341,7 +341,7 @@ async fn list(t: &FetchTransport, action: &'static Action, mut plan: Plan, all_p
     // Bounded: NCP's pageSize is at most 1000, so this covers ten million rows.
     for _ in 0..10_000 {
         let mut p = plan.clone();
-        p.params.push(("pageNo".to_string(), page.to_string()));
+        p.params.push(("pageNo".to_string(), integer_text(page as f64).unwrap_or_default()));
         p.params.push(("pageSize".to_string(), size.clone()));
         let reply = engine::execute(t, &p).await?;
         let (rid, rows, mut got) = actions::list_page(action, &reply.body)?;

@@ -108,7 +108,7 @@ impl Transport for FetchTransport {
                 aborted()
             } else if controller.signal().aborted() {
                 let mut m = String::from("no answer within timeoutMs (");
-                m.push_str(&timeout_ms.to_string());
+                m.push_str(&crate::value::integer_text(f64::from(timeout_ms)).unwrap_or_default());
                 m.push_str(" ms); raise timeoutMs or try again");
                 Error::new(Kind::Timeout, m)
             } else {
