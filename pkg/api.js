@@ -5,6 +5,7 @@ import {
   __signParts,
   Client as WasmClient,
 } from "./gen/ncloud_pg_backup.js";
+import { NcloudError } from "./gen/error.js";
 
 export {
   exportBackup,
@@ -14,28 +15,32 @@ export {
   listBuckets,
   call,
 } from "./gen/ncloud_pg_backup.js";
-export { NcloudError } from "./gen/error.js";
+export { NcloudError };
 
 // signRequest is called per request by people who send requests themselves,
 // so its common shape takes a short path: a plain object of the known
-// options, each a primitive, goes to the wasm signer as plain arguments (one
-// crossing instead of one per field; README, Benchmarks). The wasm side runs
-// the same checks either way; anything unusual takes the fully validated path,
-// whose NcloudError says what is wrong.
+// options, each a primitive of sane length, goes to the wasm signer as plain
+// arguments (one crossing instead of one per field; README, Benchmarks). The
+// wasm side runs the same checks either way; anything unusual takes the fully
+// validated path, whose NcloudError says what is wrong.
 
 const FREE = new Set(["method", "url", "accessKey", "secretKey", "timestamp", "clockOffsetMs"]);
 const BOUND = new Set(["method", "url", "timestamp", "clockOffsetMs"]);
+const MAX = 4096; // as the wasm side: longer strings are refused before being copied
 
-function plainInput(input, known) {
-  if (typeof input !== "object" || input === null || Object.getPrototypeOf(input) !== Object.prototype) return false;
-  for (const key in input) if (!known.has(key)) return false;
-  const { method, url, timestamp, clockOffsetMs } = input;
-  return (
-    typeof method === "string" &&
-    typeof url === "string" &&
-    (timestamp === undefined || typeof timestamp === "number") &&
-    (clockOffsetMs === undefined || typeof clockOffsetMs === "number")
-  );
+const text = (v) => typeof v === "string" && v.length <= MAX;
+const number = (v) => v === undefined || typeof v === "number";
+
+/** The input's fields, each read once, if it has the common shape; else null. */
+function plainFields(input, known) {
+  try {
+    if (typeof input !== "object" || input === null || Object.getPrototypeOf(input) !== Object.prototype) return null;
+    for (const key in input) if (!known.has(key)) return null;
+    const f = { ...input };
+    return text(f.method) && text(f.url) && number(f.timestamp) && number(f.clockOffsetMs) ? f : null;
+  } catch {
+    return null; // a throwing getter or a Proxy: the validated path explains
+  }
 }
 
 /** `timestamp` as given, else the clock plus `clockOffsetMs` (as the wasm path does). */
@@ -56,20 +61,47 @@ function signed(timestamp, accessKey, signature) {
 
 /** Signs a request to any NCP API Gateway URL: `{ headers, timestamp }`. */
 export function signRequest(input) {
-  if (plainInput(input, FREE) && typeof input.accessKey === "string" && typeof input.secretKey === "string") {
-    const timestamp = timestampOf(input);
-    return signed(timestamp, input.accessKey, __signParts(input.method, input.url, input.accessKey, input.secretKey, timestamp));
+  const f = plainFields(input, FREE);
+  if (f && text(f.accessKey) && text(f.secretKey)) {
+    const timestamp = timestampOf(f);
+    return signed(timestamp, f.accessKey, __signParts(f.method, f.url, f.accessKey, f.secretKey, f.clockOffsetMs, timestamp));
   }
   return signChecked(input);
 }
 
+// A freed Client (client.free()) has no wasm state left: say so instead of
+// calling into the module with a null pointer.
+const freed = () =>
+  new NcloudError("invalid_options", "this Client was freed (client.free()); create a new Client", { option: "client" });
+
 /** Credentials and transport settings once; the secret is kept only as a prepared HMAC key. */
 export class Client extends WasmClient {
   signRequest(input) {
-    if (plainInput(input, BOUND)) {
-      const timestamp = timestampOf(input);
-      return signed(timestamp, this.__accessKey, this.__signParts(input.method, input.url, timestamp));
+    if (!this.__wbg_ptr) throw freed();
+    const f = plainFields(input, BOUND);
+    if (f) {
+      const timestamp = timestampOf(f);
+      return signed(timestamp, this.__accessKey, this.__signParts(f.method, f.url, f.clockOffsetMs, timestamp));
     }
     return super.signRequest(input);
   }
+
+  toJSON() {
+    return this.__wbg_ptr ? super.toJSON() : { freed: true };
+  }
+
+  toString() {
+    return this.__wbg_ptr ? super.toString() : "ncloud-pg-backup Client (freed)";
+  }
+}
+
+for (const name of ["exportBackup", "listInstances", "listBackups", "listBackupFiles", "listBuckets", "call"]) {
+  const method = WasmClient.prototype[name];
+  Object.defineProperty(Client.prototype, name, {
+    value(...args) {
+      return this.__wbg_ptr ? method.apply(this, args) : Promise.reject(freed());
+    },
+    writable: true,
+    configurable: true,
+  });
 }

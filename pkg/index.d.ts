@@ -186,8 +186,8 @@ export type ParamValue = string | number | boolean | null | undefined | ParamVal
 /** Any `vpostgresql/v2` action; resolves to the unwrapped `<action>Response` object. */
 export function call(
   action: string,
-  params?: { [name: string]: ParamValue } | null,
-  opts?: RequestOptions,
+  params: { [name: string]: ParamValue } | null | undefined,
+  opts: RequestOptions,
 ): Promise<Record<string, unknown>>;
 
 export interface SignRequestInput extends Credentials {

@@ -109,7 +109,7 @@ impl Endpoint {
         let path = path.trim_end_matches('/');
         let path_ok = path.bytes().all(|b| {
             b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b)
-        }) && !path.split('/').any(|seg| seg == "." || seg == "..");
+        }) && !path.split('/').any(is_dot_segment);
         if !path_ok || path.contains("//") {
             return None;
         }
@@ -122,6 +122,13 @@ impl Endpoint {
         }
         Some(Endpoint { origin, prefix: path.to_string() })
     }
+}
+
+/// `.` or `..`, also spelled with `%2e`: URL parsers remove such segments,
+/// which would change the target after it was signed.
+fn is_dot_segment(seg: &str) -> bool {
+    let decoded = seg.to_ascii_lowercase().replace("%2e", ".");
+    decoded == "." || decoded == ".."
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -701,6 +708,7 @@ mod tests {
         for bad in [
             "ftp://x", "http://", "http://a b", "http://x:0", "http://x:99999", "http://x:8a",
             "http://x/?q=1", "http://x/#f", "http://x/a/../b", "http://user@x", "//x", "x",
+            "http://x/%2e%2e", "http://x/a/%2E%2e/b", "http://x/a/.%2e",
             "http://x/a b", "http://[zz]", "http://x//y",
         ] {
             assert!(Endpoint::parse(bad).is_none(), "{bad}");

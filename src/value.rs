@@ -27,6 +27,11 @@ impl Map {
         Map(Vec::new())
     }
 
+    /// From fields whose names are known to be distinct (JS object keys).
+    pub fn from_unique(fields: Vec<(String, Value)>) -> Self {
+        Map(fields)
+    }
+
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }

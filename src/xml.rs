@@ -146,26 +146,38 @@ impl<'a> Parser<'a> {
         } else if children.is_empty() {
             Value::Str(if text.trim().is_empty() { String::new() } else { text })
         } else {
-            let mut map = Map::new();
-            // A repeated name outside a *List wrapper still keeps every value.
-            let mut repeated: Vec<String> = Vec::new();
-            for (k, v) in children {
-                if repeated.contains(&k) {
-                    if let Some(Value::Arr(items)) = map.get_mut(&k) {
-                        items.push(v);
-                    }
-                } else if let Some(existing) = map.get_mut(&k) {
-                    let first = std::mem::replace(existing, Value::Null);
-                    *existing = Value::Arr(vec![first, v]);
-                    repeated.push(k);
-                } else {
-                    map.insert(k, v);
-                }
-            }
-            Value::Obj(map)
+            Value::Obj(object_of(children))
         };
         Some((name, value))
     }
+}
+
+/// Children as an object. A name repeated outside a `*List` wrapper keeps
+/// every value, as an array in the place of its first occurrence. Equal names
+/// are grouped by sorting (O(n log n)): a hostile body with many children
+/// must not cost quadratic time.
+fn object_of(children: Vec<(String, Value)>) -> Map {
+    let names: Vec<String> = children.iter().map(|(k, _)| k.clone()).collect();
+    let mut slots: Vec<Option<(String, Value)>> = children.into_iter().map(Some).collect();
+    let name = |i: usize| names.get(i).map(String::as_str);
+    let mut order: Vec<usize> = (0..slots.len()).collect();
+    order.sort_by_key(|&i| name(i)); // stable: positions stay ascending within a name
+    let mut fields: Vec<(usize, String, Value)> = Vec::with_capacity(slots.len());
+    for run in order.chunk_by(|&a, &b| name(a) == name(b)) {
+        let first = run.first().copied().unwrap_or(0);
+        let mut taken = run.iter().filter_map(|&i| slots.get_mut(i).and_then(Option::take));
+        if run.len() == 1 {
+            if let Some((k, v)) = taken.next() {
+                fields.push((first, k, v));
+            }
+        } else {
+            let mut key = String::new();
+            let items: Vec<Value> = taken.map(|(k, v)| { key = k; v }).collect();
+            fields.push((first, key, Value::Arr(items)));
+        }
+    }
+    fields.sort_by_key(|(i, _, _)| *i);
+    Map::from_unique(fields.into_iter().map(|(_, k, v)| (k, v)).collect())
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -243,6 +255,21 @@ mod tests {
     #[test]
     fn repeated_names_outside_lists_keep_every_value() {
         assert_eq!(parse("<r><k>1</k><k>2</k><k>3</k></r>").unwrap(), json(serde_json::json!({"r": {"k": ["1", "2", "3"]}})));
+    }
+
+    #[test]
+    fn many_children_keep_their_order_and_repeats_group() {
+        let mut doc = String::from("<r><z>first</z>");
+        for i in 0..50_000 {
+            doc.push_str(&format!("<k{i}>v</k{i}>"));
+        }
+        doc.push_str("<z>second</z><a>x</a></r>");
+        let parsed = parse(&doc).unwrap();
+        let r = parsed.as_object().unwrap().get("r").unwrap().as_object().unwrap();
+        let keys: Vec<&str> = r.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys.len(), 50_002);
+        assert_eq!((keys[0], keys[1], keys[50_001]), ("z", "k0", "a"));
+        assert_eq!(r.get("z"), Some(&json(serde_json::json!(["first", "second"]))));
     }
 
     #[test]

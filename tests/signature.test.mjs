@@ -36,6 +36,11 @@ test("signRequest equals node:crypto for 500 random requests (methods, paths, qu
     const accessKey = randomBytes(10).toString("hex");
     const secretKey = "k" + randomText(i % 90); // across the 64-byte HMAC block boundary
     const timestamp = 1_600_000_000_000 + Math.floor(Math.random() * 1e11);
+    if (url.split("#")[0].endsWith("?")) {
+      // An empty query: runtimes disagree on sending "/x?" or "/x", so it is refused.
+      assert.throws(() => signRequest({ method, url, accessKey, secretKey, timestamp }), (e) => e.option === "url", url);
+      continue;
+    }
     const { headers } = signRequest({ method, url, accessKey, secretKey, timestamp });
     assert.equal(headers["x-ncp-apigw-signature-v2"], reference(method, url, timestamp, accessKey, secretKey), url);
     assert.equal(headers["x-ncp-apigw-timestamp"], String(timestamp));

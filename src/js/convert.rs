@@ -26,10 +26,34 @@ extern "C" {
 
 #[wasm_bindgen]
 extern "C" {
-    // Bound here with `catch` so that a Proxy or a throwing getter in the
-    // caller's object becomes an NcloudError instead of unwinding through wasm.
+    // Bound here with `catch` so that a Proxy (even a revoked one) or a
+    // throwing getter in the caller's object becomes an NcloudError instead of
+    // an exception unwinding through wasm frames.
     #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
     fn object_keys(o: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(js_namespace = Object, js_name = getPrototypeOf, catch)]
+    fn prototype_of(o: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
+    fn array_is_array(v: &JsValue) -> Result<bool, JsValue>;
+}
+
+/// `Array.isArray`, with a revoked Proxy counting as not an array.
+fn is_array(v: &JsValue) -> bool {
+    array_is_array(v).unwrap_or(false)
+}
+
+/// A value's property, `undefined` when reading it throws.
+pub fn get(target: &JsValue, key: &str) -> JsValue {
+    if target.is_object() || target.is_function() {
+        Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+/// `signal.aborted`, read so that an odd signal cannot throw through wasm.
+pub fn signal_aborted(signal: &AbortSignal) -> bool {
+    get(signal, "aborted").as_bool().unwrap_or(false)
 }
 
 /// The JS `NcloudError` for an [`Error`].
@@ -54,18 +78,48 @@ pub fn to_value<T: Serialize>(v: &T) -> Result<JsValue, Error> {
 
 /// `JSON.parse`, then [`js_to_json`]: the runtime parses, the module ships no parser.
 pub fn parse_json(text: &str) -> Option<Value> {
-    js_to_json(&js_sys::JSON::parse(text).ok()?, 0)
+    js_to_json(&js_sys::JSON::parse(text).ok()?, &mut Budget::response())
+}
+
+/// How much caller data may still be copied into wasm memory: string bytes
+/// and values. Checked as the walk goes, so neither `toJSON` tricks nor shared
+/// sub-objects can make the copy larger than the bound.
+pub struct Budget {
+    bytes: usize,
+    values: usize,
+    depth: u32,
+}
+
+impl Budget {
+    /// For `call()` parameters: NCP requests are small.
+    pub fn params() -> Budget {
+        Budget { bytes: 256 * 1024, values: 10_000, depth: 0 }
+    }
+
+    /// For a parsed response (bodies are capped at 5 MiB before parsing).
+    pub fn response() -> Budget {
+        Budget { bytes: 8 * 1024 * 1024, values: 1_000_000, depth: 0 }
+    }
+
+    fn take(&mut self, bytes: usize) -> Option<()> {
+        self.bytes = self.bytes.checked_sub(bytes)?;
+        self.values = self.values.checked_sub(1)?;
+        Some(())
+    }
 }
 
 /// Plain JS data (strings, numbers, booleans, null, arrays, plain objects) as
-/// a [`Value`]; `None` for anything else or nesting over 64 levels.
-pub fn js_to_json(v: &JsValue, depth: u32) -> Option<Value> {
-    if depth > 64 {
+/// a [`Value`]; `None` for anything else, nesting over 64 levels, or more than
+/// the budget allows.
+pub fn js_to_json(v: &JsValue, budget: &mut Budget) -> Option<Value> {
+    if budget.depth > 64 {
         return None;
     }
     if let Some(s) = v.dyn_ref::<JsString>() {
+        budget.take(s.length() as usize * 3)?; // UTF-16 units to at most 3 UTF-8 bytes each
         return Some(Value::Str(String::from(s)));
     }
+    budget.take(8)?;
     if let Some(n) = v.as_f64() {
         return n.is_finite().then_some(Value::Num(n));
     }
@@ -75,20 +129,41 @@ pub fn js_to_json(v: &JsValue, depth: u32) -> Option<Value> {
     if v.is_null() || v.is_undefined() {
         return Some(Value::Null);
     }
-    if Array::is_array(v) {
+    budget.depth += 1;
+    let out = if is_array(v) {
         let items: Array = v.clone().unchecked_into();
-        return items.iter().map(|item| js_to_json(&item, depth + 1)).collect::<Option<Vec<_>>>().map(Value::Arr);
+        let mut out = Vec::new();
+        for i in 0..items.length() {
+            out.push(js_to_json(&Reflect::get_u32(&items, i).ok()?, budget)?);
+        }
+        Value::Arr(out)
+    } else if is_plain_object(v) {
+        let mut fields = Vec::new();
+        for key in object_keys(v).ok()?.iter() {
+            let name = key.as_string()?;
+            budget.take(name.len())?;
+            let item = Reflect::get(v, &key).ok()?;
+            fields.push((name, js_to_json(&item, budget)?));
+        }
+        // Object.keys gives each name once: no duplicate check (it would be quadratic).
+        Value::Obj(Map::from_unique(fields))
+    } else {
+        return None; // functions, symbols, Dates, Maps, class instances: not plain data
+    };
+    budget.depth -= 1;
+    Some(out)
+}
+
+/// An object whose prototype is `Object.prototype` or `null` (JSON-like data).
+fn is_plain_object(v: &JsValue) -> bool {
+    if !v.is_object() {
+        return false;
     }
-    if !v.is_object() || v.is_function() {
-        return None;
+    match prototype_of(v) {
+        Ok(p) if p.is_null() => true,
+        Ok(p) => prototype_of(&p).map(|pp| pp.is_null()).unwrap_or(false) && get(&p, "hasOwnProperty").is_function(),
+        Err(_) => false,
     }
-    let mut map = Map::new();
-    for key in object_keys(v).ok()?.iter() {
-        let name = key.as_string()?;
-        let item = Reflect::get(v, &key).ok()?;
-        map.insert(name, js_to_json(&item, depth + 1)?);
-    }
-    Some(Value::Obj(map))
 }
 
 /// An options object read into `(name, Opt)` pairs, with the two values
@@ -106,7 +181,7 @@ pub fn read_options(opts: &JsValue, function: &str, optional: bool) -> Result<Js
     if optional && opts.is_undefined() {
         return Ok(out);
     }
-    if !opts.is_object() || opts.is_function() || Array::is_array(opts) || opts.is_null() {
+    if !opts.is_object() || opts.is_function() || is_array(opts) || opts.is_null() {
         let mut m = String::from(function);
         m.push_str(" takes one options object, such as { accessKey, secretKey, … }; got ");
         m.push_str(type_name(opts));
@@ -163,9 +238,7 @@ fn classify(v: &JsValue) -> Opt {
 
 /// Duck-typed, so a signal from another realm (an iframe, a polyfill) works too.
 fn is_abort_signal(v: &JsValue) -> bool {
-    v.is_object()
-        && Reflect::get(v, &"aborted".into()).map(|a| a.as_bool().is_some()).unwrap_or(false)
-        && Reflect::get(v, &"addEventListener".into()).map(|f| f.is_function()).unwrap_or(false)
+    get(v, "aborted").as_bool().is_some() && get(v, "addEventListener").is_function()
 }
 
 pub fn type_name(v: &JsValue) -> &'static str {
@@ -181,7 +254,7 @@ pub fn type_name(v: &JsValue) -> &'static str {
         "a boolean"
     } else if v.is_function() {
         "a function"
-    } else if Array::is_array(v) {
+    } else if is_array(v) {
         "an array"
     } else if v.is_object() {
         "an object"

@@ -25,43 +25,51 @@ use wasm_bindgen::JsCast;
 /// Sends a backup file of a Cloud DB for PostgreSQL instance to an Object Storage bucket.
 #[wasm_bindgen(js_name = exportBackup)]
 pub fn export_backup(opts: JsValue) -> Promise {
-    spawn(Box::pin(run(None, &EXPORT, opts, None)))
+    start(Job::prepare(None, &EXPORT, &opts, None))
 }
 
 /// Lists the Cloud DB for PostgreSQL instances (`getCloudPostgresqlInstanceList`).
 #[wasm_bindgen(js_name = listInstances)]
 pub fn list_instances(opts: JsValue) -> Promise {
-    spawn(Box::pin(run(None, &LIST_INSTANCES, opts, None)))
+    start(Job::prepare(None, &LIST_INSTANCES, &opts, None))
 }
 
 /// Lists the backups of every instance (`getCloudPostgresqlBackupList`).
 #[wasm_bindgen(js_name = listBackups)]
 pub fn list_backups(opts: JsValue) -> Promise {
-    spawn(Box::pin(run(None, &LIST_BACKUPS, opts, None)))
+    start(Job::prepare(None, &LIST_BACKUPS, &opts, None))
 }
 
 /// Lists one instance's backup files (`getCloudPostgresqlBackupDetailList`).
 #[wasm_bindgen(js_name = listBackupFiles)]
 pub fn list_backup_files(opts: JsValue) -> Promise {
-    spawn(Box::pin(run(None, &LIST_BACKUP_FILES, opts, None)))
+    start(Job::prepare(None, &LIST_BACKUP_FILES, &opts, None))
 }
 
 /// Lists the Object Storage buckets the service can write to (`getCloudPostgresqlBucketList`).
 #[wasm_bindgen(js_name = listBuckets)]
 pub fn list_buckets(opts: JsValue) -> Promise {
-    spawn(Box::pin(run(None, &LIST_BUCKETS, opts, None)))
+    start(Job::prepare(None, &LIST_BUCKETS, &opts, None))
 }
 
 /// Calls any `vpostgresql/v2` action; returns the unwrapped response object.
 #[wasm_bindgen]
 pub fn call(action: JsValue, params: JsValue, opts: JsValue) -> Promise {
-    spawn(Box::pin(run_call(None, action, params, opts)))
+    start(Job::prepare(None, &CALL, &opts, Some((&action, &params))))
 }
 
 /// The one place a Rust future becomes a JS promise (rejecting with an
 /// NcloudError). Not generic, so the promise glue exists once in the module.
-fn spawn(work: Pin<Box<dyn Future<Output = Result<JsValue>>>>) -> Promise {
-    wasm_bindgen_futures::future_to_promise(async move { work.await.map_err(to_js) })
+/// The job was prepared synchronously: the caller's options are read when the
+/// function is called, so changing the object afterwards changes nothing.
+fn start(job: Result<Job>) -> Promise {
+    match job {
+        Ok(job) => {
+            let work: Pin<Box<dyn Future<Output = Result<JsValue>>>> = Box::pin(job.run());
+            wasm_bindgen_futures::future_to_promise(async move { work.await.map_err(to_js) })
+        }
+        Err(e) => Promise::reject(&to_js(e)),
+    }
 }
 
 /// Signs a request to any NCP API Gateway URL: `{ headers, timestamp }`.
@@ -102,6 +110,7 @@ fn sign_parts(
     method: String,
     url: String,
     credentials: Option<(String, String)>,
+    clock_offset_ms: Option<f64>,
     timestamp: f64,
 ) -> Result<String> {
     use options::Opt;
@@ -109,6 +118,10 @@ fn sign_parts(
     if let Some((access_key, secret_key)) = credentials {
         entries.push(("accessKey".to_string(), Opt::Str(access_key)));
         entries.push(("secretKey".to_string(), Opt::Str(secret_key)));
+    }
+    // Before the timestamp: a bad offset is named as such, not as a bad timestamp.
+    if let Some(offset) = clock_offset_ms {
+        entries.push(("clockOffsetMs".to_string(), Opt::Num(offset)));
     }
     entries.push(("timestamp".to_string(), Opt::Num(timestamp)));
     let s = options::parse_sign(&entries, client_credentials(client))?;
@@ -118,8 +131,15 @@ fn sign_parts(
 
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __signParts)]
-pub fn sign_parts_js(method: String, url: String, access_key: String, secret_key: String, timestamp: f64) -> std::result::Result<String, JsValue> {
-    sign_parts(None, method, url, Some((access_key, secret_key)), timestamp).map_err(to_js)
+pub fn sign_parts_js(
+    method: String,
+    url: String,
+    access_key: String,
+    secret_key: String,
+    clock_offset_ms: Option<f64>,
+    timestamp: f64,
+) -> std::result::Result<String, JsValue> {
+    sign_parts(None, method, url, Some((access_key, secret_key)), clock_offset_ms, timestamp).map_err(to_js)
 }
 
 #[wasm_bindgen]
@@ -141,6 +161,10 @@ extern "C" {
 /// (escapes to add, dot segments, no path, …) is left to that parser, so the
 /// signature covers exactly what goes on the wire.
 fn url_target(url: &str) -> Result<String> {
+    if url.split('#').next().is_some_and(|u| u.ends_with('?')) {
+        // Runtimes disagree on sending an empty query ("/x?" or "/x").
+        return Err(Error::option("url", "url ends with an empty query (\"?\"); remove the \"?\""));
+    }
     if let Some(target) = request::plain_target(url) {
         return Ok(target.to_string());
     }
@@ -207,7 +231,7 @@ impl Client {
     }
 
     pub fn call(&self, action: JsValue, params: JsValue, opts: JsValue) -> Promise {
-        spawn(Box::pin(run_call(Some(self.state.clone()), action, params, opts)))
+        start(Job::prepare(Some(self.state.clone()), &CALL, &opts, Some((&action, &params))))
     }
 
     /// Signs a request to any NCP API Gateway URL with the Client's prepared key.
@@ -219,8 +243,8 @@ impl Client {
     /// The fast path of `signRequest` (pkg/api.js), with the prepared key.
     #[doc(hidden)]
     #[wasm_bindgen(js_name = __signParts)]
-    pub fn sign_parts(&self, method: String, url: String, timestamp: f64) -> std::result::Result<String, JsValue> {
-        sign_parts(Some(&self.state), method, url, None, timestamp).map_err(to_js)
+    pub fn sign_parts(&self, method: String, url: String, clock_offset_ms: Option<f64>, timestamp: f64) -> std::result::Result<String, JsValue> {
+        sign_parts(Some(&self.state), method, url, None, clock_offset_ms, timestamp).map_err(to_js)
     }
 
     /// The access key, for the headers the fast path builds.
@@ -254,78 +278,87 @@ impl Client {
 
 impl Client {
     fn spawn(&self, action: &'static Action, opts: JsValue) -> Promise {
-        spawn(Box::pin(run(Some(self.state.clone()), action, opts, None)))
+        start(Job::prepare(Some(self.state.clone()), action, &opts, None))
     }
 }
 
-async fn run_call(client: Option<Rc<ClientState>>, action: JsValue, params: JsValue, opts: JsValue) -> Result<JsValue> {
+/// `call()`'s action name and parameter object, checked and flattened NCP's way.
+fn read_call(action: &JsValue, params: &JsValue) -> Result<(String, Vec<(String, String)>)> {
     let name = match action.dyn_ref::<JsString>() {
         Some(s) if s.length() <= 100 => String::from(s),
         _ => String::new(),
     };
     actions::check_action_name(&name)?;
-    let params = read_params(&params)?;
+    let params = if params.is_undefined() || params.is_null() {
+        Vec::new()
+    } else {
+        let value = js_to_json(params, &mut convert::Budget::params())
+            .ok_or_else(|| Error::option("params", "params must be a plain object of strings, whole numbers, booleans and arrays, at most 256 KiB"))?;
+        encode::flatten(&value)?
+    };
     if params.iter().any(|(k, _)| k == "responseFormatType") {
         return Err(Error::option("params", "set responseFormatType as an option, not in params"));
     }
-    let opts = if client.is_some() && opts.is_undefined() { JsValue::UNDEFINED } else { opts };
-    run(client, &CALL, opts, Some((name, params))).await
+    Ok((name, params))
 }
 
-/// `call()`'s parameter object, through serde, flattened NCP's way.
-fn read_params(params: &JsValue) -> Result<Vec<(String, String)>> {
-    if params.is_undefined() || params.is_null() {
-        return Ok(Vec::new());
-    }
-    // Bound the size before copying it into wasm memory.
-    let size = js_sys::JSON::stringify(params).map(|s| s.length()).unwrap_or(u32::MAX);
-    if size > 256 * 1024 {
-        return Err(Error::option("params", "params must be a plain object of at most 256 KiB as JSON"));
-    }
-    let value = js_to_json(params, 0)
-        .ok_or_else(|| Error::option("params", "params must be a plain object of strings, numbers, booleans and arrays"))?;
-    encode::flatten(&value)
-}
-
-/// The one code path behind every function and Client method.
-async fn run(
-    client: Option<Rc<ClientState>>,
+/// One call, read and checked: everything it needs is owned Rust data (plus
+/// the caller's `fetch` and `signal`), so sending can happen later.
+struct Job {
     action: &'static Action,
-    opts: JsValue,
-    call: Option<(String, Vec<(String, String)>)>,
-) -> Result<JsValue> {
-    let o = read_options(&opts, action.function, client.is_some())?;
-    let (settings, fetch) = match &client {
-        Some(c) => {
-            let own = options::parse(&o.entries, Scope::ClientCall(action))?;
-            (c.settings.overlay(own), o.fetch.or_else(|| c.fetch.clone()))
+    plan: Plan,
+    all_pages: bool,
+    transport: FetchTransport,
+}
+
+impl Job {
+    /// The one code path behind every function and Client method, up to sending.
+    fn prepare(
+        client: Option<Rc<ClientState>>,
+        action: &'static Action,
+        opts: &JsValue,
+        call: Option<(&JsValue, &JsValue)>,
+    ) -> Result<Job> {
+        let call = call.map(|(name, params)| read_call(name, params)).transpose()?;
+        let o = read_options(opts, action.function, client.is_some())?;
+        let (settings, fetch) = match &client {
+            Some(c) => {
+                let own = options::parse(&o.entries, Scope::ClientCall(action))?;
+                (c.settings.overlay(own), o.fetch.or_else(|| c.fetch.clone()))
+            }
+            None => (options::parse(&o.entries, Scope::Standalone(action))?, o.fetch),
+        };
+        let all_pages = settings.all_pages.unwrap_or(false);
+        let ncp = call.as_ref().map_or(action.ncp, |(name, _)| name.as_str()).to_string();
+        let mut plan = Plan::new(action, &ncp, settings)?;
+        if let Some((_, params)) = call {
+            if plan.region_code.is_some() && params.iter().any(|(k, _)| k == "regionCode") {
+                return Err(Error::option("regionCode", "regionCode is given both as an option and in params; keep one"));
+            }
+            plan.params = params;
         }
-        None => (options::parse(&o.entries, Scope::Standalone(action))?, o.fetch),
-    };
-    let all_pages = settings.all_pages.unwrap_or(false);
-    let ncp = call.as_ref().map_or(action.ncp, |(name, _)| name.as_str()).to_string();
-    let mut plan = Plan::new(action, &ncp, settings)?;
-    if let Some((_, params)) = call {
-        if plan.region_code.is_some() && params.iter().any(|(k, _)| k == "regionCode") {
-            return Err(Error::option("regionCode", "regionCode is given both as an option and in params; keep one"));
+        let transport = FetchTransport { fetch, signal: o.signal };
+        if transport.user_aborted() {
+            return Err(transport::aborted());
         }
-        plan.params = params;
+        Ok(Job { action, plan, all_pages, transport })
     }
-    if o.signal.as_ref().is_some_and(|s| s.aborted()) {
-        return Err(transport::aborted());
-    }
-    let transport = FetchTransport { fetch, signal: o.signal };
-    let result = if action.list_field.is_some() {
-        list(&transport, action, plan, all_pages).await?
-    } else {
-        let reply = engine::execute(&transport, &plan).await?;
-        if std::ptr::eq(action, &EXPORT) {
-            actions::export_result(&reply.body, reply.status)
+
+    /// Sends, and shapes the answer into the action's result.
+    async fn run(self) -> Result<JsValue> {
+        let Job { action, plan, all_pages, transport } = self;
+        let result = if action.list_field.is_some() {
+            list(&transport, action, plan, all_pages).await?
         } else {
-            Value::Obj(reply.body)
-        }
-    };
-    to_value(&result)
+            let reply = engine::execute(&transport, &plan).await?;
+            if std::ptr::eq(action, &EXPORT) {
+                actions::export_result(&reply.body, reply.status)
+            } else {
+                Value::Obj(reply.body)
+            }
+        };
+        to_value(&result)
+    }
 }
 
 /// One page, or with `allPages` every page from `pageNo` on.

@@ -5,7 +5,8 @@
 use crate::engine::{RawResponse, Transport};
 use crate::error::{Error, Kind, Result};
 use crate::request::Request;
-use js_sys::{Function, JsString, Object, Promise, Reflect};
+use super::convert::{get, signal_aborted};
+use js_sys::{Array, Function, JsString, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -25,14 +26,25 @@ extern "C" {
     fn clear_timeout(id: &JsValue);
 }
 
+#[wasm_bindgen(module = "/js/abort.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = whenAborted)]
+    fn when_aborted(signal: &AbortSignal) -> Promise;
+}
+
+/// `promise`, unless `abort` rejects first.
+fn race(promise: &JsValue, abort: &Promise) -> JsFuture {
+    JsFuture::from(Promise::race(&Array::of2(&Promise::resolve(promise), abort)))
+}
+
 pub struct FetchTransport {
     pub fetch: Option<Function>,
     pub signal: Option<AbortSignal>,
 }
 
 impl FetchTransport {
-    fn user_aborted(&self) -> bool {
-        self.signal.as_ref().is_some_and(|s| s.aborted())
+    pub fn user_aborted(&self) -> bool {
+        self.signal.as_ref().is_some_and(signal_aborted)
     }
 
     async fn fetch_and_read(&self, req: &Request, signal: &AbortSignal) -> Result<RawResponse> {
@@ -50,13 +62,12 @@ impl FetchTransport {
             set(&init, "body", &JsValue::from_str(body));
         }
         set(&init, "signal", signal);
+        let abort = when_aborted(signal);
         let sent = match &self.fetch {
             Some(f) => f.call2(&JsValue::UNDEFINED, &JsValue::from_str(&req.url), &init),
             None => global_fetch(&req.url, &init),
         };
-        let response = JsFuture::from(Promise::resolve(&sent.map_err(|e| network(&e, req))?))
-            .await
-            .map_err(|e| network(&e, req))?;
+        let response = race(&sent.map_err(|e| network(&e, req))?, &abort).await.map_err(|e| network(&e, req))?;
         let status = get(&response, "status")
             .as_f64()
             .filter(|s| (100.0..=599.0).contains(s))
@@ -65,9 +76,7 @@ impl FetchTransport {
         let text: Function = get(&response, "text")
             .dyn_into()
             .map_err(|_| Error::new(Kind::BadResponse, "fetch resolved to something that is not a Response").with_status(status))?;
-        let body = JsFuture::from(Promise::resolve(&text.call0(&response).map_err(|e| network(&e, req))?))
-            .await
-            .map_err(|e| network(&e, req))?;
+        let body = race(&text.call0(&response).map_err(|e| network(&e, req))?, &abort).await.map_err(|e| network(&e, req))?;
         let body: JsString = body
             .dyn_into()
             .map_err(|_| Error::new(Kind::BadResponse, "the response body is not text").with_status(status))?;
@@ -174,14 +183,6 @@ fn js_text(v: &JsValue) -> String {
     match v.dyn_ref::<JsString>() {
         Some(s) if s.length() <= 500 => String::from(s).chars().filter(|c| !c.is_control()).collect(),
         _ => String::new(),
-    }
-}
-
-fn get(target: &JsValue, key: &str) -> JsValue {
-    if target.is_object() || target.is_function() {
-        Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
     }
 }
 

@@ -370,6 +370,68 @@ export const cases = {
     ok(thrown instanceof lib.NcloudError && thrown.option === "secretKey", "constructor validates");
   },
 
+  async "options are read when the call is made: changing the object afterwards changes nothing"({ lib, s, base }) {
+    const opts = { ...base, cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "pg-backups" };
+    const calls = [];
+    for (const fileName of ["20261120_030005", "20261119_030004", ODD_FILE]) {
+      opts.fileName = fileName;
+      calls.push(lib.exportBackup(opts));
+    }
+    const client = new lib.Client(KEYS);
+    const bound = { endpoint: s.url, cloudPostgresqlInstanceNo: STAGING, fileName: "20261120_020003", bucketName: "archive-kr" };
+    calls.push(client.exportBackup(bound));
+    bound.fileName = "changed later";
+    await Promise.all(calls);
+    eq((await s.exports()).map((e) => e.fileName).sort(), ["20261119_030004", "20261120_020003", "20261120_030005", ODD_FILE].sort(), "each call exported its own file");
+  },
+
+  async "a fetch that ignores its signal still times out, and still aborts"({ lib, base }) {
+    const opts = { ...base, cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b", timeoutMs: 150 };
+    const never = () => new Promise(() => {});
+    let e = await rejects(lib, () => lib.exportBackup({ ...opts, fetch: never }), "timeout");
+    eq(e.attempts, 1, "timeout attempts");
+    const hangingBody = async () => ({ status: 200, text: never });
+    await rejects(lib, () => lib.exportBackup({ ...opts, fetch: hangingBody }), "timeout");
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 50);
+    e = await rejects(lib, () => lib.exportBackup({ ...opts, timeoutMs: 60000, signal: ac.signal, fetch: never }), "aborted");
+  },
+
+  async "hostile inputs get an NcloudError: revoked proxies, freed clients, hidden sizes, odd values"({ lib, s, base }) {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const good = { ...base, cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b" };
+    const pending = lib.exportBackup(proxy); // must reject, not throw
+    ok(pending instanceof Promise, "a promise, not a synchronous throw");
+    await rejects(lib, () => pending, "invalid_options");
+    await rejects(lib, () => lib.exportBackup({ ...good, signal: proxy }), "invalid_options");
+    await rejects(lib, () => lib.exportBackup({ ...good, [Symbol("x")]: 1, unknownOption: proxy }), "invalid_options");
+    const client = new lib.Client(KEYS);
+    client.free();
+    await rejects(lib, () => client.listBuckets(), "invalid_options");
+    const hidden = Object.assign(Array.from({ length: 200 }, () => "x".repeat(4000)), { toJSON: () => [] });
+    let e = await rejects(lib, () => lib.call("getCloudPostgresqlBucketList", { hidden }, base), "invalid_options");
+    eq(e.option, "params", "size counted as copied");
+    await rejects(lib, () => lib.call("getCloudPostgresqlBucketList", { when: new Date() }, base), "invalid_options");
+    const syncThrows = (fn, option) => {
+      let err;
+      try {
+        fn();
+      } catch (x) {
+        err = x;
+      }
+      ok(err instanceof lib.NcloudError && err.kind === "invalid_options", `NcloudError for ${option}, got ${err}`);
+      eq(err.option, option, "option at fault");
+    };
+    syncThrows(() => lib.signRequest({ method: "GET", url: "https://h/" + "x".repeat(10000), ...KEYS }), "url");
+    syncThrows(() => lib.signRequest({ method: "GET", url: "https://h/x?", ...KEYS }), "url");
+    syncThrows(() => lib.signRequest({ method: "GET", url: "https://h/x", ...KEYS, clockOffsetMs: 0.5 }), "clockOffsetMs");
+    syncThrows(() => lib.signRequest({ method: "GET", get url() { throw new Error("getter"); }, ...KEYS }), "url");
+    syncThrows(() => client.signRequest({ method: "GET", url: "https://h/x" }), "client");
+    e = await rejects(lib, () => lib.exportBackup({ ...good, endpoint: s.url + "/a/%2e%2e" }), "invalid_options");
+    eq(e.option, "endpoint", "dot segment in endpoint");
+  },
+
   async "never traps: after every kind of failure the same module still works"({ lib, s, base }) {
     const weird = [
       () => lib.exportBackup({ get accessKey() { throw new Error("getter"); } }),
