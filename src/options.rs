@@ -248,7 +248,7 @@ pub fn parse_sign(entries: &[(String, Opt)], client: Option<(&str, &Signer)>) ->
             }
             "url" => url = Some(text(name, value)?),
             "accessKey" => access_key = Some(access_key_text(value)?),
-            "secretKey" => signer = Some(Signer::new(&text(name, value)?)),
+            "secretKey" => signer = Some(prepare_key(text(name, value)?)),
             "timestamp" => timestamp = Some(integer(name, value, 0.0, 9_007_199_254_740_991.0)? as u64),
             "clockOffsetMs" => clock_offset_ms = integer(name, value, -86_400_000_000.0, 86_400_000_000.0)? as i64,
             _ => return Err(unknown_among(name, SIGN)),
@@ -350,7 +350,7 @@ pub fn parse(entries: &[(String, Opt)], scope: Scope) -> Result<Settings> {
         let name = name.as_str();
         match name {
             "accessKey" => s.access_key = Some(access_key_text(value)?),
-            "secretKey" => s.signer = Some(Rc::new(Signer::new(&text(name, value)?))),
+            "secretKey" => s.signer = Some(Rc::new(prepare_key(text(name, value)?))),
             "regionCode" => s.region_code = Some(text(name, value)?),
             "responseFormatType" => {
                 s.format = Some(match text(name, value)?.as_str() {
@@ -464,6 +464,29 @@ pub fn text(name: &str, value: &Opt) -> Result<String> {
         ));
     }
     Ok(s.clone())
+}
+
+/// The HMAC key prepared from a secret, whose text is then wiped, along with
+/// the stack the key setup used (it copies the padded key block by value).
+fn prepare_key(secret: String) -> Signer {
+    let signer = Signer::new(&secret);
+    wipe(secret);
+    scrub_stack();
+    signer
+}
+
+/// Zeroes the stack region the calls just made from here have used.
+#[inline(never)]
+fn scrub_stack() {
+    let mut area = [0u8; 4096];
+    zeroize::Zeroize::zeroize(&mut area[..]);
+    std::hint::black_box(&area);
+}
+
+/// Overwrites a string's bytes before its memory is freed, so a secret does
+/// not linger in the module's memory (zeroize's writes are not optimised away).
+pub fn wipe(mut s: String) {
+    zeroize::Zeroize::zeroize(&mut s);
 }
 
 /// Whether `s` holds a control character (Unicode Cc: U+0000–U+001F,

@@ -174,6 +174,17 @@ pub struct JsOptions {
     pub fetch: Option<Function>,
 }
 
+/// The copied values (the secret key among them) are wiped, not just freed.
+impl Drop for JsOptions {
+    fn drop(&mut self) {
+        for (_, value) in self.entries.drain(..) {
+            if let Opt::Str(s) = value {
+                crate::options::wipe(s);
+            }
+        }
+    }
+}
+
 /// Reads the caller's options object. `undefined` is an empty object when
 /// `optional` (Client methods); anything else that is not a plain object is refused.
 pub fn read_options(opts: &JsValue, function: &str, optional: bool) -> Result<JsOptions, Error> {

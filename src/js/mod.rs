@@ -124,7 +124,13 @@ fn sign_parts(
         entries.push(("clockOffsetMs".to_string(), Opt::Num(offset)));
     }
     entries.push(("timestamp".to_string(), Opt::Num(timestamp)));
-    let s = options::parse_sign(&entries, client_credentials(client))?;
+    let parsed = options::parse_sign(&entries, client_credentials(client));
+    for (_, value) in entries {
+        if let Opt::Str(s) = value {
+            options::wipe(s); // the secret key among them
+        }
+    }
+    let s = parsed?;
     let target = url_target(&s.url)?;
     Ok(s.signer.sign(&s.method, &target, s.timestamp.unwrap_or(0), &s.access_key))
 }
@@ -196,11 +202,11 @@ impl Client {
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> std::result::Result<Client, JsValue> {
         let read = || -> Result<Client> {
-            let o = read_options(&config, "new Client", false)?;
+            let mut o = read_options(&config, "new Client", false)?;
             let settings = options::parse(&o.entries, Scope::ClientConfig)?;
             // Fail at construction, not at the first call.
             Plan::new(&actions::CALL, "", settings.clone())?;
-            Ok(Client { state: Rc::new(ClientState { settings, fetch: o.fetch }) })
+            Ok(Client { state: Rc::new(ClientState { settings, fetch: o.fetch.take() }) })
         };
         read().map_err(to_js)
     }
@@ -320,13 +326,13 @@ impl Job {
         call: Option<(&JsValue, &JsValue)>,
     ) -> Result<Job> {
         let call = call.map(|(name, params)| read_call(name, params)).transpose()?;
-        let o = read_options(opts, action.function, client.is_some())?;
+        let mut o = read_options(opts, action.function, client.is_some())?;
         let (settings, fetch) = match &client {
             Some(c) => {
                 let own = options::parse(&o.entries, Scope::ClientCall(action))?;
-                (c.settings.overlay(own), o.fetch.or_else(|| c.fetch.clone()))
+                (c.settings.overlay(own), o.fetch.take().or_else(|| c.fetch.clone()))
             }
-            None => (options::parse(&o.entries, Scope::Standalone(action))?, o.fetch),
+            None => (options::parse(&o.entries, Scope::Standalone(action))?, o.fetch.take()),
         };
         let all_pages = settings.all_pages.unwrap_or(false);
         let ncp = call.as_ref().map_or(action.ncp, |(name, _)| name.as_str()).to_string();
@@ -337,7 +343,7 @@ impl Job {
             }
             plan.params = params;
         }
-        let transport = FetchTransport { fetch, signal: o.signal };
+        let transport = FetchTransport { fetch, signal: o.signal.take() };
         if transport.user_aborted() {
             return Err(transport::aborted());
         }
