@@ -26,7 +26,7 @@ const DRAIN_LIMIT = 64 * 1024 * 1024; // past this we stop reading and drop the 
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 const MAX_RECORDED_BODY = 64 * 1024; // keep /_sim/requests readable
 
-const CORS_HEADERS = { "access-control-allow-origin": "*", "access-control-expose-headers": "content-type, content-length" };
+const CORS_HEADERS = { "access-control-allow-origin": "*", "access-control-expose-headers": "content-type, content-length, retry-after" };
 const PREFLIGHT_HEADERS = {
   "access-control-allow-methods": "GET, POST, OPTIONS",
   "access-control-allow-headers":

@@ -21,6 +21,14 @@ pub trait Transport {
 pub struct RawResponse {
     pub status: u16,
     pub body: String,
+    /// `Retry-After` in delta-seconds, as milliseconds (an HTTP date is ignored).
+    pub retry_after_ms: Option<u32>,
+}
+
+/// Parses a `Retry-After` header of delta-seconds.
+pub fn retry_after_ms(header: &str) -> Option<u32> {
+    let secs: u32 = header.trim().parse().ok()?;
+    Some(secs.saturating_mul(1000))
 }
 
 /// A successful answer: the unwrapped response object and how it got here.
@@ -34,6 +42,9 @@ pub struct Reply {
 /// time in [0, min(CAP, BASE·2^n)), as AWS's backoff study recommends.
 const BASE_MS: f64 = 200.0;
 const CAP_MS: f64 = 5_000.0;
+/// The longest `Retry-After` honoured; a longer one ends the retries (the
+/// error says retryable, and the caller decides when to come back).
+const MAX_RETRY_AFTER_MS: u32 = 10_000;
 
 pub fn backoff_ms(retry: u32, random: f64) -> u32 {
     let ceiling = (BASE_MS * f64::powi(2.0, retry.min(16) as i32)).min(CAP_MS);
@@ -55,12 +66,16 @@ pub async fn execute<T: Transport>(t: &T, plan: &Plan) -> Result<Reply> {
     loop {
         attempts += 1;
         let req = plan.request(plan.timestamp_at(t.now_ms()));
+        let mut retry_after = None;
         let outcome = match t.send(&req, plan.timeout_ms).await {
-            Ok(raw) => response::read(&plan.action, raw.status, &raw.body).map(|body| Reply {
-                body,
-                status: raw.status,
-                attempts,
-            }),
+            Ok(raw) => {
+                retry_after = raw.retry_after_ms;
+                response::read(&plan.action, raw.status, &raw.body).map(|body| Reply {
+                    body,
+                    status: raw.status,
+                    attempts,
+                })
+            }
             Err(e) => Err(e),
         };
         let mut e = match outcome {
@@ -69,10 +84,13 @@ pub async fn execute<T: Transport>(t: &T, plan: &Plan) -> Result<Reply> {
         };
         e.attempts = attempts;
         e.retryable = e.retryable || matches!(e.status, Some(429 | 503));
-        if attempts > plan.max_retries || !should_retry(&e, plan.retry_unsafe) {
+        let too_long = retry_after.is_some_and(|ms| ms > MAX_RETRY_AFTER_MS);
+        if attempts > plan.max_retries || !should_retry(&e, plan.retry_unsafe) || too_long {
             return Err(e);
         }
-        if let Err(mut stop) = t.sleep(backoff_ms(attempts - 1, t.random())).await {
+        // The server's Retry-After, when it asks for longer than our backoff.
+        let wait = backoff_ms(attempts - 1, t.random()).max(retry_after.unwrap_or(0));
+        if let Err(mut stop) = t.sleep(wait).await {
             stop.attempts = attempts;
             return Err(stop);
         }
@@ -121,11 +139,20 @@ mod tests {
         Ok(RawResponse {
             status: 200,
             body: r#"{"exportBackupToObjectStorageResponse":{"requestId":"r","returnCode":"0","returnMessage":"success"}}"#.into(),
+            retry_after_ms: None,
         })
     }
 
     fn status(code: u16) -> Result<RawResponse> {
-        Ok(RawResponse { status: code, body: r#"{"error":{"errorCode":"410","message":"Throttle Limited"}}"#.into() })
+        Ok(RawResponse {
+            status: code,
+            body: r#"{"error":{"errorCode":"410","message":"Throttle Limited"}}"#.into(),
+            retry_after_ms: None,
+        })
+    }
+
+    fn throttled_with_retry_after(ms: u32) -> Result<RawResponse> {
+        Ok(RawResponse { retry_after_ms: Some(ms), ..status(429).ok().unwrap() })
     }
 
     fn plan(max_retries: f64, unsafe_retry: bool) -> Plan {
@@ -162,8 +189,16 @@ mod tests {
     #[test]
     fn never_retries_what_may_have_reached_the_service() {
         for answer in [
-            Ok(RawResponse { status: 504, body: r#"{"error":{"errorCode":"510","message":"Endpoint Timeout"}}"#.into() }),
-            Ok(RawResponse { status: 500, body: r#"{"responseError":{"returnCode":"1","returnMessage":"x"}}"#.into() }),
+            Ok(RawResponse {
+                status: 504,
+                body: r#"{"error":{"errorCode":"510","message":"Endpoint Timeout"}}"#.into(),
+                retry_after_ms: None,
+            }),
+            Ok(RawResponse {
+                status: 500,
+                body: r#"{"responseError":{"returnCode":"1","returnMessage":"x"}}"#.into(),
+                retry_after_ms: None,
+            }),
             Err(Error::new(Kind::Network, "reset")),
             Err(Error::new(Kind::Timeout, "slow")),
         ] {
@@ -183,6 +218,19 @@ mod tests {
     fn zero_retries_sends_once() {
         let fake = Fake::new(vec![status(503), ok()]);
         assert_eq!(pollster::block_on(execute(&fake, &plan(0.0, false))).err().unwrap().attempts, 1);
+    }
+
+    #[test]
+    fn retry_after_lengthens_the_wait_and_a_long_one_stops_retrying() {
+        let fake = Fake::new(vec![throttled_with_retry_after(3000), ok()]);
+        assert_eq!(pollster::block_on(execute(&fake, &plan(2.0, false))).unwrap().attempts, 2);
+        assert_eq!(*fake.slept.borrow(), vec![3000]);
+        let fake = Fake::new(vec![throttled_with_retry_after(60_000), ok()]);
+        let e = pollster::block_on(execute(&fake, &plan(2.0, false))).err().unwrap();
+        assert_eq!((e.attempts, e.retryable), (1, true));
+        assert!(fake.slept.borrow().is_empty());
+        assert_eq!(retry_after_ms(" 2 "), Some(2000));
+        assert_eq!(retry_after_ms("Wed, 21 Oct 2015 07:28:00 GMT"), None);
     }
 
     #[test]

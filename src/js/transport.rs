@@ -84,7 +84,13 @@ impl FetchTransport {
             return Err(Error::new(Kind::BadResponse, "the response body is over 5 MiB; NCP does not send such answers")
                 .with_status(status));
         }
-        Ok(RawResponse { status, body: String::from(body) })
+        let retry_after = get(&get(&response, "headers"), "get")
+            .dyn_into::<Function>()
+            .ok()
+            .and_then(|f| f.call1(&get(&response, "headers"), &JsValue::from_str("retry-after")).ok())
+            .and_then(|v| v.as_string())
+            .and_then(|v| crate::engine::retry_after_ms(&v));
+        Ok(RawResponse { status, body: String::from(body), retry_after_ms: retry_after })
     }
 }
 

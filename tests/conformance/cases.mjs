@@ -181,6 +181,15 @@ export const cases = {
     eq(sigs.size, 3, "distinct timestamp+signature per attempt");
   },
 
+  async "retries: the server's Retry-After is honoured"({ lib, s, base }) {
+    await s.inject({ type: "throttle", headers: { "retry-after": "1" } });
+    const r = await lib.exportBackup({ ...base, cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "pg-backups" });
+    eq(r.returnCode, "0", "success after the wait");
+    const [first, second] = await s.requests();
+    const waited = Date.parse(second.receivedAt) - Date.parse(first.receivedAt);
+    ok(waited >= 900, `waited ${waited} ms, the server asked for 1000`);
+  },
+
   async "retries: gives up after maxRetries with attempts counted"({ lib, s, base }) {
     await s.inject({ type: "throttle", times: 5 });
     const e = await rejects(lib, () => lib.exportBackup({ ...base, maxRetries: 1, cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b" }), "throttled");

@@ -176,10 +176,12 @@ function rawTarget(url) {
 /** CORS headers for this request's origin, or null when the origin is not allowed. */
 function corsHeaders(request, env) {
   const allowed = (env.ALLOWED_ORIGINS || "*").split(",").map((s) => s.trim()).filter(Boolean);
-  if (allowed.includes("*")) return { "access-control-allow-origin": "*" };
+  // Retry-After is exposed so the package in a browser can honour it.
+  const expose = { "access-control-expose-headers": "retry-after" };
+  if (allowed.includes("*")) return { "access-control-allow-origin": "*", ...expose };
   const origin = request.headers.get("origin");
   if (origin === null) return { vary: "Origin" }; // not a cross-origin browser call
-  return allowed.includes(origin) ? { "access-control-allow-origin": origin, vary: "Origin" } : null;
+  return allowed.includes(origin) ? { "access-control-allow-origin": origin, vary: "Origin", ...expose } : null;
 }
 
 function preflight(isExport, env) {
