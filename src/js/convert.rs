@@ -88,17 +88,19 @@ pub struct Budget {
     bytes: usize,
     values: usize,
     depth: u32,
+    /// JSON.parse output is plain data by construction: no prototype checks.
+    parsed: bool,
 }
 
 impl Budget {
     /// For `call()` parameters: NCP requests are small.
     pub fn params() -> Budget {
-        Budget { bytes: 256 * 1024, values: 10_000, depth: 0 }
+        Budget { bytes: 256 * 1024, values: 10_000, depth: 0, parsed: false }
     }
 
     /// For a parsed response (bodies are capped at 5 MiB before parsing).
     pub fn response() -> Budget {
-        Budget { bytes: 8 * 1024 * 1024, values: 1_000_000, depth: 0 }
+        Budget { bytes: 8 * 1024 * 1024, values: 1_000_000, depth: 0, parsed: true }
     }
 
     fn take(&mut self, bytes: usize) -> Option<()> {
@@ -137,7 +139,7 @@ pub fn js_to_json(v: &JsValue, budget: &mut Budget) -> Option<Value> {
             out.push(js_to_json(&Reflect::get_u32(&items, i).ok()?, budget)?);
         }
         Value::Arr(out)
-    } else if is_plain_object(v) {
+    } else if if budget.parsed { v.is_object() } else { is_plain_object(v) } {
         let mut fields = Vec::new();
         for key in object_keys(v).ok()?.iter() {
             let name = key.as_string()?;

@@ -32,9 +32,12 @@ extern "C" {
     fn when_aborted(signal: &AbortSignal) -> Promise;
 }
 
-/// `promise`, unless `abort` rejects first.
-fn race(promise: &JsValue, abort: &Promise) -> JsFuture {
-    JsFuture::from(Promise::race(&Array::of2(&Promise::resolve(promise), abort)))
+/// `promise`, unless `abort` (when given) rejects first.
+fn race(promise: &JsValue, abort: Option<&Promise>) -> JsFuture {
+    match abort {
+        Some(abort) => JsFuture::from(Promise::race(&Array::of2(&Promise::resolve(promise), abort))),
+        None => JsFuture::from(Promise::resolve(promise)),
+    }
 }
 
 pub struct FetchTransport {
@@ -62,12 +65,14 @@ impl FetchTransport {
             set(&init, "body", &JsValue::from_str(body));
         }
         set(&init, "signal", signal);
-        let abort = when_aborted(signal);
+        // The runtime's fetch honours the signal for the request and the body;
+        // a caller's fetch may not, so its promises are raced against it.
+        let abort = self.fetch.as_ref().map(|_| when_aborted(signal));
         let sent = match &self.fetch {
             Some(f) => f.call2(&JsValue::UNDEFINED, &JsValue::from_str(&req.url), &init),
             None => global_fetch(&req.url, &init),
         };
-        let response = race(&sent.map_err(|e| network(&e, req))?, &abort).await.map_err(|e| network(&e, req))?;
+        let response = race(&sent.map_err(|e| network(&e, req))?, abort.as_ref()).await.map_err(|e| network(&e, req))?;
         let status = get(&response, "status")
             .as_f64()
             .filter(|s| (100.0..=599.0).contains(s))
@@ -76,7 +81,7 @@ impl FetchTransport {
         let text: Function = get(&response, "text")
             .dyn_into()
             .map_err(|_| Error::new(Kind::BadResponse, "fetch resolved to something that is not a Response").with_status(status))?;
-        let body = race(&text.call0(&response).map_err(|e| network(&e, req))?, &abort).await.map_err(|e| network(&e, req))?;
+        let body = race(&text.call0(&response).map_err(|e| network(&e, req))?, abort.as_ref()).await.map_err(|e| network(&e, req))?;
         let body: JsString = body
             .dyn_into()
             .map_err(|_| Error::new(Kind::BadResponse, "the response body is not text").with_status(status))?;
@@ -84,9 +89,10 @@ impl FetchTransport {
             return Err(Error::new(Kind::BadResponse, "the response body is over 5 MiB; NCP does not send such answers")
                 .with_status(status));
         }
-        let retry_after = get(&get(&response, "headers"), "get")
-            .dyn_into::<Function>()
-            .ok()
+        // Only the statuses that are retried can ask for a wait.
+        let retry_after = Some(status)
+            .filter(|s| matches!(s, 429 | 503))
+            .and_then(|_| get(&get(&response, "headers"), "get").dyn_into::<Function>().ok())
             .and_then(|f| f.call1(&get(&response, "headers"), &JsValue::from_str("retry-after")).ok())
             .and_then(|v| v.as_string())
             .and_then(|v| crate::engine::retry_after_ms(&v));
