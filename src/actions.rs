@@ -41,7 +41,8 @@ const fn text(name: &'static str, required: bool) -> Param {
     Param { name, ty: ParamType::Text, required }
 }
 
-const PAGE_NO: Param = Param { name: "pageNo", ty: ParamType::Integer { min: 0.0, max: 2_147_483_647.0 }, required: false };
+const PAGE_NO: Param =
+    Param { name: "pageNo", ty: ParamType::Integer { min: 0.0, max: 2_147_483_647.0 }, required: false };
 const PAGE_SIZE: Param = Param { name: "pageSize", ty: ParamType::Integer { min: 1.0, max: 1000.0 }, required: false };
 
 pub static EXPORT: Action = Action {
@@ -169,12 +170,19 @@ mod tests {
     fn export_result_is_flat_strings_and_status() {
         let body = obj(serde_json::json!({"requestId": "r-1", "returnCode": 0, "returnMessage": "success"}));
         let v = export_result(&body, 200);
-        assert_eq!(v, json(serde_json::json!({"requestId": "r-1", "returnCode": "0", "returnMessage": "success", "httpStatus": 200})));
+        assert_eq!(
+            v,
+            json(
+                serde_json::json!({"requestId": "r-1", "returnCode": "0", "returnMessage": "success", "httpStatus": 200})
+            )
+        );
     }
 
     #[test]
     fn list_pages_default_and_refuse_odd_shapes() {
-        let body = obj(serde_json::json!({"requestId": "r", "totalRows": 3, "cloudPostgresqlBucketList": [{"bucketName": "a"}]}));
+        let body = obj(
+            serde_json::json!({"requestId": "r", "totalRows": 3, "cloudPostgresqlBucketList": [{"bucketName": "a"}]}),
+        );
         let (rid, total, items) = list_page(&LIST_BUCKETS, &body).unwrap();
         assert_eq!((rid.as_str(), total, items.len()), ("r", 3, 1));
         let (_, total, items) = list_page(&LIST_BUCKETS, &Map::new()).unwrap();

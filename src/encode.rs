@@ -63,11 +63,19 @@ fn flatten_into(out: &mut Vec<(String, String)>, name: String, v: &Value, depth:
         Value::Bool(b) => out.push((name, if *b { "true" } else { "false" }.to_string())),
         Value::Num(n) => match integer_text(*n) {
             Some(text) => out.push((name, text)),
-            None => return Err(Error::option("params", "params numbers must be whole numbers; pass other numbers as strings")),
+            None => {
+                return Err(Error::option(
+                    "params",
+                    "params numbers must be whole numbers; pass other numbers as strings",
+                ))
+            }
         },
         Value::Str(s) => {
             if crate::options::has_control(s) || crate::options::has_control(&name) {
-                return Err(Error::option("params", "params contain a control character (such as a newline); remove it"));
+                return Err(Error::option(
+                    "params",
+                    "params contain a control character (such as a newline); remove it",
+                ));
             }
             out.push((name, s.clone()))
         }
@@ -129,18 +137,14 @@ mod tests {
 
     #[test]
     fn flattens_lists_like_ncp() {
-        let v = json(serde_json::json!({"ids": ["1", "2"], "rules": [{"ip": "0.0.0.0/0", "port": 22}], "on": true, "skip": null}));
+        let v = json(
+            serde_json::json!({"ids": ["1", "2"], "rules": [{"ip": "0.0.0.0/0", "port": 22}], "on": true, "skip": null}),
+        );
         let got = flatten(&v).unwrap();
         let got: Vec<(&str, &str)> = got.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(
             got,
-            vec![
-                ("ids.1", "1"),
-                ("ids.2", "2"),
-                ("rules.1.ip", "0.0.0.0/0"),
-                ("rules.1.port", "22"),
-                ("on", "true"),
-            ]
+            vec![("ids.1", "1"), ("ids.2", "2"), ("rules.1.ip", "0.0.0.0/0"), ("rules.1.port", "22"), ("on", "true"),]
         );
     }
 

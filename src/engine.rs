@@ -113,7 +113,12 @@ mod tests {
 
     impl Fake {
         fn new(answers: Vec<Result<RawResponse>>) -> Self {
-            Fake { answers: RefCell::new(answers), sent: RefCell::default(), slept: RefCell::default(), clock: RefCell::new(1000.0) }
+            Fake {
+                answers: RefCell::new(answers),
+                sent: RefCell::default(),
+                slept: RefCell::default(),
+                clock: RefCell::new(1000.0),
+            }
         }
     }
 

@@ -107,9 +107,8 @@ impl Endpoint {
             return None;
         }
         let path = path.trim_end_matches('/');
-        let path_ok = path.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b)
-        }) && !path.split('/').any(is_dot_segment);
+        let path_ok = path.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b))
+            && !path.split('/').any(is_dot_segment);
         if !path_ok || path.contains("//") {
             return None;
         }
@@ -242,7 +241,10 @@ pub fn parse_sign(entries: &[(String, Opt)], client: Option<(&str, &Signer)>) ->
             "method" => {
                 let m = text(name, value)?;
                 if !["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"].contains(&m.as_str()) {
-                    return Err(Error::option(name, "method must be an upper-case HTTP method such as \"GET\" or \"POST\""));
+                    return Err(Error::option(
+                        name,
+                        "method must be an upper-case HTTP method such as \"GET\" or \"POST\"",
+                    ));
                 }
                 method = Some(m);
             }
@@ -277,7 +279,10 @@ pub fn parse_sign(entries: &[(String, Opt)], client: Option<(&str, &Signer)>) ->
 fn access_key_text(value: &Opt) -> Result<String> {
     let v = text("accessKey", value)?;
     if !v.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Error::option("accessKey", "accessKey must be the ASCII access key from the NCP console (no spaces)"));
+        return Err(Error::option(
+            "accessKey",
+            "accessKey must be the ASCII access key from the NCP console (no spaces)",
+        ));
     }
     Ok(v)
 }
@@ -367,9 +372,10 @@ pub fn parse(entries: &[(String, Opt)], scope: Scope) -> Result<Settings> {
                 })
             }
             "site" => {
-                site = Some(Endpoint::site(&text(name, value)?).ok_or_else(|| {
-                    Error::option(name, "site must be \"public\", \"gov\" or \"fin\"")
-                })?)
+                site = Some(
+                    Endpoint::site(&text(name, value)?)
+                        .ok_or_else(|| Error::option(name, "site must be \"public\", \"gov\" or \"fin\""))?,
+                )
             }
             "endpoint" => {
                 s.endpoint = Some(Endpoint::parse(&text(name, value)?).ok_or_else(|| {
@@ -408,7 +414,10 @@ pub fn parse(entries: &[(String, Opt)], scope: Scope) -> Result<Settings> {
     }
     if let Some(site) = site {
         if s.endpoint.is_some() {
-            return Err(Error::option("site", "pass either site or endpoint, not both (endpoint already names the host)"));
+            return Err(Error::option(
+                "site",
+                "pass either site or endpoint, not both (endpoint already names the host)",
+            ));
         }
         s.endpoint = Some(site);
     }
@@ -460,7 +469,11 @@ pub fn text(name: &str, value: &Opt) -> Result<String> {
     if has_control(s) {
         return Err(Error::option(
             name,
-            join3(name, " contains a control character (such as a newline or tab); remove it: ", "values are sent in headers and the query"),
+            join3(
+                name,
+                " contains a control character (such as a newline or tab); remove it: ",
+                "values are sent in headers and the query",
+            ),
         ));
     }
     Ok(s.clone())
@@ -493,7 +506,9 @@ pub fn wipe(mut s: String) {
 /// U+007F, U+0080–U+009F). A byte scan: this runs on every signed URL.
 pub fn has_control(s: &str) -> bool {
     let b = s.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| c < 0x20 || c == 0x7f || (c == 0xc2 && b.get(i + 1).is_some_and(|n| (0x80..0xa0).contains(n))))
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c < 0x20 || c == 0x7f || (c == 0xc2 && b.get(i + 1).is_some_and(|n| (0x80..0xa0).contains(n))))
 }
 
 fn integer(name: &str, value: &Opt, min: f64, max: f64) -> Result<f64> {
@@ -729,10 +744,24 @@ mod tests {
         assert_eq!(e, Endpoint { origin: "http://example.com:8080".into(), prefix: "/relay/ncp".into() });
         assert_eq!(Endpoint::parse("http://[::1]:9/").unwrap().origin, "http://[::1]:9");
         for bad in [
-            "ftp://x", "http://", "http://a b", "http://x:0", "http://x:99999", "http://x:8a",
-            "http://x/?q=1", "http://x/#f", "http://x/a/../b", "http://user@x", "//x", "x",
-            "http://x/%2e%2e", "http://x/a/%2E%2e/b", "http://x/a/.%2e",
-            "http://x/a b", "http://[zz]", "http://x//y",
+            "ftp://x",
+            "http://",
+            "http://a b",
+            "http://x:0",
+            "http://x:99999",
+            "http://x:8a",
+            "http://x/?q=1",
+            "http://x/#f",
+            "http://x/a/../b",
+            "http://user@x",
+            "//x",
+            "x",
+            "http://x/%2e%2e",
+            "http://x/a/%2E%2e/b",
+            "http://x/a/.%2e",
+            "http://x/a b",
+            "http://[zz]",
+            "http://x//y",
         ] {
             assert!(Endpoint::parse(bad).is_none(), "{bad}");
         }
@@ -740,8 +769,9 @@ mod tests {
 
     #[test]
     fn client_scopes() {
-        let cfg = parse(&entries(&[("accessKey", s("AK")), ("secretKey", s("SK")), ("site", s("gov"))]), Scope::ClientConfig)
-            .unwrap();
+        let cfg =
+            parse(&entries(&[("accessKey", s("AK")), ("secretKey", s("SK")), ("site", s("gov"))]), Scope::ClientConfig)
+                .unwrap();
         assert!(cfg.signer.is_some());
         let e = parse(&entries(&[("fileName", s("x"))]), Scope::ClientConfig).unwrap_err();
         assert!(e.message.contains("unknown option"));
@@ -767,7 +797,8 @@ mod tests {
 
     #[test]
     fn sign_input() {
-        let ok = entries(&[("method", s("PUT")), ("url", s("https://x/y")), ("accessKey", s("AK")), ("secretKey", s("SK"))]);
+        let ok =
+            entries(&[("method", s("PUT")), ("url", s("https://x/y")), ("accessKey", s("AK")), ("secretKey", s("SK"))]);
         let got = parse_sign(&ok, None).unwrap();
         assert_eq!((got.method.as_str(), got.url.as_str(), got.timestamp), ("PUT", "https://x/y", None));
         let e = parse_sign(&entries(&[("methd", s("GET"))]), None).unwrap_err();

@@ -62,14 +62,7 @@ impl Plan {
 
     /// The timestamp to sign with: the fixed one if given, else the clock plus the offset.
     pub fn timestamp_at(&self, now_ms: f64) -> u64 {
-        self.timestamp.unwrap_or_else(|| {
-            let t = now_ms.floor() + self.clock_offset_ms as f64;
-            if t.is_finite() && t > 0.0 {
-                t as u64
-            } else {
-                0
-            }
-        })
+        self.timestamp.unwrap_or_else(|| clock_timestamp(now_ms, self.clock_offset_ms))
     }
 
     /// Builds and signs the request for one attempt.
@@ -105,6 +98,16 @@ impl Plan {
         url.push_str(&target);
         let headers = signed_headers(&self.signer, self.method.as_str(), &target, timestamp, &self.access_key);
         Request { method: self.method, url, target, timestamp, headers, body }
+    }
+}
+
+/// The clock reading plus `clockOffsetMs`, in whole milliseconds.
+pub fn clock_timestamp(now_ms: f64, offset_ms: i64) -> u64 {
+    let t = now_ms.floor() + offset_ms as f64;
+    if t.is_finite() && t > 0.0 {
+        t as u64
+    } else {
+        0
     }
 }
 
@@ -240,8 +243,17 @@ mod tests {
         assert_eq!(plain_target("https://h.example:8/v/x?a=1&b=%20c"), Some("/v/x?a=1&b=%20c"));
         assert_eq!(plain_target("http://127.0.0.1:8787/vpostgresql/v2/a"), Some("/vpostgresql/v2/a"));
         for other in [
-            "https://h", "HTTPS://h/x", "ftp://h/x", "https://u@h/x", "https://h/a b", "https://h/a#f",
-            "https://h/a/../b", "https://h/a/%2e%2e/b", "https://h/x?q='", "https://h/é", "https://h\\x/y",
+            "https://h",
+            "HTTPS://h/x",
+            "ftp://h/x",
+            "https://u@h/x",
+            "https://h/a b",
+            "https://h/a#f",
+            "https://h/a/../b",
+            "https://h/a/%2e%2e/b",
+            "https://h/x?q='",
+            "https://h/é",
+            "https://h\\x/y",
         ] {
             assert_eq!(plain_target(other), None, "{other}");
         }

@@ -101,7 +101,9 @@ fn gateway_error(status: u16, e: &Map) -> Error {
             "check that accessKey and secretKey are a matching pair and that this machine's clock is within \
              5 minutes of NCP's (clockOffsetMs corrects a skewed clock)"
         }
-        Kind::Permission => "the key is not allowed to call this action: grant the sub account Cloud DB for PostgreSQL permissions",
+        Kind::Permission => {
+            "the key is not allowed to call this action: grant the sub account Cloud DB for PostgreSQL permissions"
+        }
         Kind::NotFound => "no such API path: check endpoint or site, and the action name",
         Kind::Throttled => "too many requests: slow down (429s are retried automatically up to maxRetries)",
         _ => "NCP's gateway could not complete the request; try again later",
@@ -122,7 +124,13 @@ fn gateway_error(status: u16, e: &Map) -> Error {
 /// `{"returnCode":"5001017","returnMessage":"…"}` from the service itself.
 fn service_error(status: u16, e: &Map, body: Option<&Map>) -> Error {
     let code = field(e, "returnCode");
-    let mut m = headline(&field(e, "returnMessage"), "Cloud DB for PostgreSQL refused the request", "returnCode", &code, status);
+    let mut m = headline(
+        &field(e, "returnMessage"),
+        "Cloud DB for PostgreSQL refused the request",
+        "returnCode",
+        &code,
+        status,
+    );
     if code == "5001017" {
         m.push_str(". Check cloudPostgresqlInstanceNo: listInstances() shows the instances this key can see");
     }
@@ -251,8 +259,13 @@ mod tests {
 
     #[test]
     fn empty_lists_in_both_formats() {
-        let x = read(LIST, 200, "<getCloudPostgresqlBackupDetailListResponse><returnCode>0</returnCode><totalRows>0</totalRows>\
-            <cloudPostgresqlBackupDetailList/></getCloudPostgresqlBackupDetailListResponse>").unwrap();
+        let x = read(
+            LIST,
+            200,
+            "<getCloudPostgresqlBackupDetailListResponse><returnCode>0</returnCode><totalRows>0</totalRows>\
+            <cloudPostgresqlBackupDetailList/></getCloudPostgresqlBackupDetailListResponse>",
+        )
+        .unwrap();
         assert_eq!(x.get("cloudPostgresqlBackupDetailList"), Some(&Value::Arr(vec![])));
         let j = read(LIST, 200, r#"{"getCloudPostgresqlBackupDetailListResponse":{"returnCode":"0","cloudPostgresqlBackupDetailList":null}}"#).unwrap();
         assert_eq!(j.get("cloudPostgresqlBackupDetailList"), Some(&json(serde_json::json!([]))));
@@ -287,7 +300,8 @@ mod tests {
     #[test]
     fn service_errors_in_json_and_xml() {
         let j = r#"{"responseError":{"returnCode":"5001017","returnMessage":"No instance"}}"#;
-        let x = "<responseError><returnCode>5001017</returnCode><returnMessage>No instance</returnMessage></responseError>";
+        let x =
+            "<responseError><returnCode>5001017</returnCode><returnMessage>No instance</returnMessage></responseError>";
         for body in [j, x] {
             let e = read("a", 400, body).unwrap_err();
             assert_eq!((e.kind, e.code.as_deref(), e.status), (Kind::Service, Some("5001017"), Some(400)));

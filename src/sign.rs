@@ -30,8 +30,8 @@ impl Signer {
     pub fn new(secret_key: &str) -> Self {
         // HMAC accepts keys of every length (long ones are hashed first), so
         // this cannot fail; the fallback only satisfies the type.
-        let mac = HmacSha256::new_from_slice(secret_key.as_bytes())
-            .unwrap_or_else(|_| HmacSha256::new(&Default::default()));
+        let mac =
+            HmacSha256::new_from_slice(secret_key.as_bytes()).unwrap_or_else(|_| HmacSha256::new(&Default::default()));
         Signer { mac }
     }
 
@@ -80,10 +80,7 @@ mod tests {
     }
 
     fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
+        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
     }
 
     /// RFC 4231 test case 2: the published HMAC-SHA256 vector, checked through

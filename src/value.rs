@@ -141,7 +141,9 @@ impl From<serde_json::Value> for Value {
             serde_json::Value::Number(n) => Value::Num(n.as_f64().unwrap_or(f64::NAN)),
             serde_json::Value::String(s) => Value::Str(s),
             serde_json::Value::Array(items) => Value::Arr(items.into_iter().map(Value::from).collect()),
-            serde_json::Value::Object(map) => Value::Obj(Map(map.into_iter().map(|(k, v)| (k, Value::from(v))).collect())),
+            serde_json::Value::Object(map) => {
+                Value::Obj(Map(map.into_iter().map(|(k, v)| (k, Value::from(v))).collect()))
+            }
         }
     }
 }

@@ -172,7 +172,12 @@ fn object_of(children: Vec<(String, Value)>) -> Map {
             }
         } else {
             let mut key = String::new();
-            let items: Vec<Value> = taken.map(|(k, v)| { key = k; v }).collect();
+            let items: Vec<Value> = taken
+                .map(|(k, v)| {
+                    key = k;
+                    v
+                })
+                .collect();
             fields.push((first, key, Value::Arr(items)));
         }
     }
@@ -232,7 +237,9 @@ mod tests {
 </exportBackupToObjectStorageResponse>"#;
         assert_eq!(
             parse(doc).unwrap(),
-            json(serde_json::json!({"exportBackupToObjectStorageResponse": {"requestId": "abc-1", "returnCode": "0", "returnMessage": "success"}}))
+            json(
+                serde_json::json!({"exportBackupToObjectStorageResponse": {"requestId": "abc-1", "returnCode": "0", "returnMessage": "success"}})
+            )
         );
     }
 
@@ -242,19 +249,27 @@ mod tests {
                    <dList><d>p</d><d>q</d></dList></r>";
         assert_eq!(
             parse(doc).unwrap(),
-            json(serde_json::json!({"r": {"totalRows": "1", "aList": [{"x": "1"}], "bList": [], "cList": [], "dList": ["p", "q"]}}))
+            json(
+                serde_json::json!({"r": {"totalRows": "1", "aList": [{"x": "1"}], "bList": [], "cList": [], "dList": ["p", "q"]}})
+            )
         );
     }
 
     #[test]
     fn entities_cdata_and_attributes() {
         let doc = "<r a=\"x>y\"><t>a &amp; b &lt;&#65;&#x42;&gt; &quot;&apos;</t><c><![CDATA[<raw>&]]></c><e/></r>";
-        assert_eq!(parse(doc).unwrap(), json(serde_json::json!({"r": {"t": "a & b <AB> \"'", "c": "<raw>&", "e": ""}})));
+        assert_eq!(
+            parse(doc).unwrap(),
+            json(serde_json::json!({"r": {"t": "a & b <AB> \"'", "c": "<raw>&", "e": ""}}))
+        );
     }
 
     #[test]
     fn repeated_names_outside_lists_keep_every_value() {
-        assert_eq!(parse("<r><k>1</k><k>2</k><k>3</k></r>").unwrap(), json(serde_json::json!({"r": {"k": ["1", "2", "3"]}})));
+        assert_eq!(
+            parse("<r><k>1</k><k>2</k><k>3</k></r>").unwrap(),
+            json(serde_json::json!({"r": {"k": ["1", "2", "3"]}}))
+        );
     }
 
     #[test]
@@ -275,8 +290,17 @@ mod tests {
     #[test]
     fn malformed_documents_are_refused() {
         for bad in [
-            "", "<r>", "<r></s>", "<r><a></r>", "<r>&bogus;</r>", "<r>&#xD800;</r>", "<r></r>trailing",
-            "<!DOCTYPE html><html>", "<r", "<>", "<r><![CDATA[x</r>",
+            "",
+            "<r>",
+            "<r></s>",
+            "<r><a></r>",
+            "<r>&bogus;</r>",
+            "<r>&#xD800;</r>",
+            "<r></r>trailing",
+            "<!DOCTYPE html><html>",
+            "<r",
+            "<>",
+            "<r><![CDATA[x</r>",
         ] {
             assert!(parse(bad).is_none(), "{bad:?}");
         }

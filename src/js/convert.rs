@@ -2,8 +2,8 @@
 
 use crate::error::Error;
 use crate::options::{Opt, MAX_VALUE_LEN};
-use js_sys::{Array, Function, JsString, Reflect};
 use crate::value::{Map, Value};
+use js_sys::{Array, Function, JsString, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -58,16 +58,7 @@ pub fn signal_aborted(signal: &AbortSignal) -> bool {
 
 /// The JS `NcloudError` for an [`Error`].
 pub fn to_js(e: Error) -> JsValue {
-    create_error(
-        e.kind.as_str(),
-        &e.message,
-        e.status,
-        e.code,
-        e.request_id,
-        e.attempts,
-        e.retryable,
-        e.option,
-    )
+    create_error(e.kind.as_str(), &e.message, e.status, e.code, e.request_id, e.attempts, e.retryable, e.option)
 }
 
 /// A plain JS object (arrays and maps as JSON would have them).

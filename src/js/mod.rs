@@ -11,10 +11,10 @@ use crate::engine;
 use crate::error::{Error, Result};
 use crate::options::{self, Scope, Settings};
 use crate::request::{self, signed_headers, Plan};
-use convert::{js_to_json, read_options, to_js, to_value};
-pub use convert::parse_json;
-use js_sys::{Function, JsString, Object, Promise, Reflect};
 use crate::value::{integer_text, Value};
+pub use convert::parse_json;
+use convert::{js_to_json, read_options, to_js, to_value};
+use js_sys::{Function, JsString, Object, Promise, Reflect};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -83,10 +83,7 @@ fn sign(input: &JsValue, client: Option<&ClientState>) -> Result<JsValue> {
     let o = read_options(input, "signRequest", false)?;
     let s = options::parse_sign(&o.entries, client_credentials(client))?;
     let target = url_target(&s.url)?;
-    let timestamp = match s.timestamp {
-        Some(t) => t,
-        None => (js_sys::Date::now().floor() + s.clock_offset_ms as f64).max(0.0) as u64,
-    };
+    let timestamp = s.timestamp.unwrap_or_else(|| request::clock_timestamp(js_sys::Date::now(), s.clock_offset_ms));
     let headers = Object::new();
     for (name, value) in signed_headers(&s.signer, &s.method, &target, timestamp, &s.access_key) {
         let _ = Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(&value));
@@ -174,7 +171,8 @@ fn url_target(url: &str) -> Result<String> {
     if let Some(target) = request::plain_target(url) {
         return Ok(target.to_string());
     }
-    let bad = || Error::option("url", "url must be an absolute http(s) URL such as \"https://ncloud.apigw.ntruss.com/…\"");
+    let bad =
+        || Error::option("url", "url must be an absolute http(s) URL such as \"https://ncloud.apigw.ntruss.com/…\"");
     let u = JsUrl::new(url).map_err(|_| bad())?;
     if !matches!(u.protocol().as_str(), "http:" | "https:") {
         return Err(bad());
@@ -249,7 +247,13 @@ impl Client {
     /// The fast path of `signRequest` (pkg/api.js), with the prepared key.
     #[doc(hidden)]
     #[wasm_bindgen(js_name = __signParts)]
-    pub fn sign_parts(&self, method: String, url: String, clock_offset_ms: Option<f64>, timestamp: f64) -> std::result::Result<String, JsValue> {
+    pub fn sign_parts(
+        &self,
+        method: String,
+        url: String,
+        clock_offset_ms: Option<f64>,
+        timestamp: f64,
+    ) -> std::result::Result<String, JsValue> {
         sign_parts(Some(&self.state), method, url, None, clock_offset_ms, timestamp).map_err(to_js)
     }
 
@@ -267,7 +271,11 @@ impl Client {
         let s = &self.state.settings;
         let _ = Reflect::set(&o, &"accessKey".into(), &JsValue::from_str(s.access_key.as_deref().unwrap_or("")));
         let origin = s.endpoint.as_ref().map(|e| e.origin.clone() + &e.prefix);
-        let _ = Reflect::set(&o, &"endpoint".into(), &JsValue::from_str(origin.as_deref().unwrap_or("https://ncloud.apigw.ntruss.com")));
+        let _ = Reflect::set(
+            &o,
+            &"endpoint".into(),
+            &JsValue::from_str(origin.as_deref().unwrap_or("https://ncloud.apigw.ntruss.com")),
+        );
         let _ = Reflect::set(&o, &"secretKey".into(), &JsValue::from_str("<hidden>"));
         o.into()
     }
@@ -298,8 +306,12 @@ fn read_call(action: &JsValue, params: &JsValue) -> Result<(String, Vec<(String,
     let params = if params.is_undefined() || params.is_null() {
         Vec::new()
     } else {
-        let value = js_to_json(params, &mut convert::Budget::params())
-            .ok_or_else(|| Error::option("params", "params must be a plain object of strings, whole numbers, booleans and arrays, at most 256 KiB"))?;
+        let value = js_to_json(params, &mut convert::Budget::params()).ok_or_else(|| {
+            Error::option(
+                "params",
+                "params must be a plain object of strings, whole numbers, booleans and arrays, at most 256 KiB",
+            )
+        })?;
         encode::flatten(&value)?
     };
     if params.iter().any(|(k, _)| k == "responseFormatType") {
@@ -339,7 +351,10 @@ impl Job {
         let mut plan = Plan::new(action, &ncp, settings)?;
         if let Some((_, params)) = call {
             if plan.region_code.is_some() && params.iter().any(|(k, _)| k == "regionCode") {
-                return Err(Error::option("regionCode", "regionCode is given both as an option and in params; keep one"));
+                return Err(Error::option(
+                    "regionCode",
+                    "regionCode is given both as an option and in params; keep one",
+                ));
             }
             plan.params = params;
         }
@@ -374,11 +389,11 @@ async fn list(t: &FetchTransport, action: &'static Action, mut plan: Plan, all_p
         let (rid, total, items) = actions::list_page(action, &reply.body)?;
         return Ok(actions::list_result(action, rid, total, items));
     }
-    let mut page = take_param(&mut plan.params, "pageNo").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+    let first = take_param(&mut plan.params, "pageNo").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
     let size = take_param(&mut plan.params, "pageSize").unwrap_or_else(|| "100".to_string());
     let (mut first_id, mut total, mut items) = (None, 0, Vec::new());
     // Bounded: NCP's pageSize is at most 1000, so this covers ten million rows.
-    for _ in 0..10_000 {
+    for page in first..first.saturating_add(10_000) {
         let mut p = plan.clone();
         p.params.push(("pageNo".to_string(), integer_text(page as f64).unwrap_or_default()));
         p.params.push(("pageSize".to_string(), size.clone()));
@@ -391,7 +406,6 @@ async fn list(t: &FetchTransport, action: &'static Action, mut plan: Plan, all_p
         if n == 0 || items.len() as u64 >= total {
             break;
         }
-        page += 1;
     }
     if (items.len() as u64) < total {
         // A page came back empty before totalRows was reached: report what NCP gave.
@@ -404,4 +418,3 @@ fn take_param(params: &mut Vec<(String, String)>, name: &str) -> Option<String> 
     let i = params.iter().position(|(k, _)| k == name)?;
     Some(params.remove(i).1)
 }
-

@@ -2,10 +2,10 @@
 //! caller's), with a per-attempt timeout and the caller's AbortSignal.
 //! No `window`: Workers and Node have none, so the global `fetch` is bound directly.
 
+use super::convert::{get, signal_aborted};
 use crate::engine::{RawResponse, Transport};
 use crate::error::{Error, Kind, Result};
 use crate::request::Request;
-use super::convert::{get, signal_aborted};
 use js_sys::{Array, Function, JsString, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -72,22 +72,28 @@ impl FetchTransport {
             Some(f) => f.call2(&JsValue::UNDEFINED, &JsValue::from_str(&req.url), &init),
             None => global_fetch(&req.url, &init),
         };
-        let response = race(&sent.map_err(|e| network(&e, req))?, abort.as_ref()).await.map_err(|e| network(&e, req))?;
+        let response =
+            race(&sent.map_err(|e| network(&e, req))?, abort.as_ref()).await.map_err(|e| network(&e, req))?;
         let status = get(&response, "status")
             .as_f64()
             .filter(|s| (100.0..=599.0).contains(s))
             .ok_or_else(|| Error::new(Kind::BadResponse, "fetch resolved to something that is not a Response"))?
             as u16;
-        let text: Function = get(&response, "text")
-            .dyn_into()
-            .map_err(|_| Error::new(Kind::BadResponse, "fetch resolved to something that is not a Response").with_status(status))?;
-        let body = race(&text.call0(&response).map_err(|e| network(&e, req))?, abort.as_ref()).await.map_err(|e| network(&e, req))?;
+        let text: Function = get(&response, "text").dyn_into().map_err(|_| {
+            Error::new(Kind::BadResponse, "fetch resolved to something that is not a Response").with_status(status)
+        })?;
+        let body = race(&text.call0(&response).map_err(|e| network(&e, req))?, abort.as_ref())
+            .await
+            .map_err(|e| network(&e, req))?;
         let body: JsString = body
             .dyn_into()
             .map_err(|_| Error::new(Kind::BadResponse, "the response body is not text").with_status(status))?;
         if body.length() > MAX_BODY_CHARS {
-            return Err(Error::new(Kind::BadResponse, "the response body is over 5 MiB; NCP does not send such answers")
-                .with_status(status));
+            return Err(Error::new(
+                Kind::BadResponse,
+                "the response body is over 5 MiB; NCP does not send such answers",
+            )
+            .with_status(status));
         }
         // Only the statuses that are retried can ask for a wait.
         let retry_after = Some(status)
@@ -113,7 +119,8 @@ impl Transport for FetchTransport {
         if self.user_aborted() {
             return Err(aborted());
         }
-        let controller = AbortController::new().map_err(|_| Error::new(Kind::Network, "AbortController is missing in this runtime"))?;
+        let controller = AbortController::new()
+            .map_err(|_| Error::new(Kind::Network, "AbortController is missing in this runtime"))?;
         let abort: Function = get(&controller, "abort").unchecked_into::<Function>().bind0(&controller);
         let timer = set_timeout(&abort, timeout_ms);
         if let Some(s) = &self.signal {
