@@ -1,10 +1,6 @@
 // The public surface, shared by every entry file. Each entry initialises the
 // wasm module its runtime's way, then re-exports this.
-import {
-  signRequest as signChecked,
-  __signParts,
-  Client as WasmClient,
-} from "./gen/ncloud_pg_backup.js";
+import { __signChecked, __signParts, Client as WasmClient } from "./gen/ncloud_pg_backup.js";
 import { NcloudError } from "./gen/error.js";
 
 export {
@@ -48,6 +44,7 @@ function timestampOf({ timestamp, clockOffsetMs }) {
   return timestamp ?? Math.floor(Date.now() + (clockOffsetMs ?? 0));
 }
 
+/** The result of every signRequest path: the wasm side returns its three parts. */
 function signed(timestamp, accessKey, signature) {
   return {
     headers: {
@@ -66,7 +63,7 @@ export function signRequest(input) {
     const timestamp = timestampOf(f);
     return signed(timestamp, f.accessKey, __signParts(f.method, f.url, f.accessKey, f.secretKey, f.clockOffsetMs, timestamp));
   }
-  return signChecked(input);
+  return signed(...__signChecked(input));
 }
 
 // A freed Client (client.free()) has no wasm state left: say so instead of
@@ -83,7 +80,7 @@ export class Client extends WasmClient {
       const timestamp = timestampOf(f);
       return signed(timestamp, this.__accessKey, this.__signParts(f.method, f.url, f.clockOffsetMs, timestamp));
     }
-    return super.signRequest(input);
+    return signed(...this.__signChecked(input));
   }
 
   toJSON() {

@@ -251,8 +251,8 @@ pub fn parse_sign(entries: &[(String, Opt)], client: Option<(&str, &Signer)>) ->
             "url" => url = Some(text(name, value)?),
             "accessKey" => access_key = Some(access_key_text(value)?),
             "secretKey" => signer = Some(prepare_key(text(name, value)?)),
-            "timestamp" => timestamp = Some(integer(name, value, 0.0, 9_007_199_254_740_991.0)? as u64),
-            "clockOffsetMs" => clock_offset_ms = integer(name, value, -86_400_000_000.0, 86_400_000_000.0)? as i64,
+            "timestamp" => timestamp = Some(timestamp_ms(value)?),
+            "clockOffsetMs" => clock_offset_ms = clock_offset(value)?,
             _ => return Err(unknown_among(name, SIGN)),
         }
     }
@@ -274,6 +274,16 @@ pub fn parse_sign(entries: &[(String, Opt)], client: Option<(&str, &Signer)>) ->
         timestamp,
         clock_offset_ms,
     })
+}
+
+/// `timestamp`: epoch milliseconds, a whole number JS can hold exactly.
+fn timestamp_ms(value: &Opt) -> Result<u64> {
+    Ok(integer("timestamp", value, 0.0, 9_007_199_254_740_991.0)? as u64)
+}
+
+/// `clockOffsetMs`: a whole number of milliseconds, at most about 1000 days.
+fn clock_offset(value: &Opt) -> Result<i64> {
+    Ok(integer("clockOffsetMs", value, -86_400_000_000.0, 86_400_000_000.0)? as i64)
 }
 
 fn access_key_text(value: &Opt) -> Result<String> {
@@ -388,10 +398,8 @@ pub fn parse(entries: &[(String, Opt)], scope: Scope) -> Result<Settings> {
             }
             "timeoutMs" => s.timeout_ms = Some(integer(name, value, 1.0, 2_147_483_647.0)? as u32),
             "maxRetries" => s.max_retries = Some(integer(name, value, 0.0, 10.0)? as u32),
-            "timestamp" => s.timestamp = Some(integer(name, value, 0.0, 9_007_199_254_740_991.0)? as u64),
-            "clockOffsetMs" => {
-                s.clock_offset_ms = Some(integer(name, value, -86_400_000_000.0, 86_400_000_000.0)? as i64)
-            }
+            "timestamp" => s.timestamp = Some(timestamp_ms(value)?),
+            "clockOffsetMs" => s.clock_offset_ms = Some(clock_offset(value)?),
             "retryUnsafe" => s.retry_unsafe = Some(boolean(name, value)?),
             "allPages" => s.all_pages = Some(boolean(name, value)?),
             "fetch" => {

@@ -10,11 +10,11 @@ use crate::encode;
 use crate::engine;
 use crate::error::{Error, Result};
 use crate::options::{self, Scope, Settings};
-use crate::request::{self, signed_headers, Plan};
+use crate::request::{self, Plan};
 use crate::value::{integer_text, Value};
 pub use convert::parse_json;
 use convert::{js_to_json, read_options, to_js, to_value};
-use js_sys::{Function, JsString, Object, Promise, Reflect};
+use js_sys::{Array, Function, JsString, Object, Promise, Reflect};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -72,26 +72,33 @@ fn start(job: Result<Job>) -> Promise {
     }
 }
 
-/// Signs a request to any NCP API Gateway URL: `{ headers, timestamp }`.
-#[wasm_bindgen(js_name = signRequest)]
-pub fn sign_request(input: JsValue) -> std::result::Result<JsValue, JsValue> {
+/// The fully validated path behind `signRequest` (pkg/api.js, which builds
+/// the `{ headers, timestamp }` result): any input, read field by field.
+/// Returns `[timestamp, accessKey, signature]`.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __signChecked)]
+pub fn sign_checked(input: JsValue) -> std::result::Result<Array, JsValue> {
     sign(&input, None).map_err(to_js)
 }
 
-/// `signRequest`, with the Client's credentials when called on one.
-fn sign(input: &JsValue, client: Option<&ClientState>) -> Result<JsValue> {
+/// `signRequest`'s validated path, with the Client's credentials when called on one.
+fn sign(input: &JsValue, client: Option<&ClientState>) -> Result<Array> {
     let o = read_options(input, "signRequest", false)?;
     let s = options::parse_sign(&o.entries, client_credentials(client))?;
+    let (timestamp, signature) = signature(&s)?;
+    Ok(Array::of3(
+        &JsValue::from_f64(timestamp as f64),
+        &JsValue::from_str(&s.access_key),
+        &JsValue::from_str(&signature),
+    ))
+}
+
+/// What both signing paths compute once the input is checked: the timestamp
+/// (given, or the clock plus the offset) and the signature over the URL's target.
+fn signature(s: &options::SignInput) -> Result<(u64, String)> {
     let target = url_target(&s.url)?;
     let timestamp = s.timestamp.unwrap_or_else(|| request::clock_timestamp(js_sys::Date::now(), s.clock_offset_ms));
-    let headers = Object::new();
-    for (name, value) in signed_headers(&s.signer, &s.method, &target, timestamp, &s.access_key) {
-        let _ = Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(&value));
-    }
-    let out = Object::new();
-    let _ = Reflect::set(&out, &"headers".into(), &headers);
-    let _ = Reflect::set(&out, &"timestamp".into(), &JsValue::from_f64(timestamp as f64));
-    Ok(out.into())
+    Ok((timestamp, s.signer.sign(&s.method, &target, timestamp, &s.access_key)))
 }
 
 fn client_credentials(client: Option<&ClientState>) -> Option<(&str, &crate::sign::Signer)> {
@@ -127,9 +134,7 @@ fn sign_parts(
             options::wipe(s); // the secret key among them
         }
     }
-    let s = parsed?;
-    let target = url_target(&s.url)?;
-    Ok(s.signer.sign(&s.method, &target, s.timestamp.unwrap_or(0), &s.access_key))
+    Ok(signature(&parsed?)?.1)
 }
 
 #[doc(hidden)]
@@ -238,9 +243,10 @@ impl Client {
         start(Job::prepare(Some(self.state.clone()), &CALL, &opts, Some((&action, &params))))
     }
 
-    /// Signs a request to any NCP API Gateway URL with the Client's prepared key.
-    #[wasm_bindgen(js_name = signRequest)]
-    pub fn sign_request(&self, input: JsValue) -> std::result::Result<JsValue, JsValue> {
+    /// `signRequest`'s validated path with the Client's prepared key (see [`sign_checked`]).
+    #[doc(hidden)]
+    #[wasm_bindgen(js_name = __signChecked)]
+    pub fn sign_checked(&self, input: JsValue) -> std::result::Result<Array, JsValue> {
         sign(&input, Some(&self.state)).map_err(to_js)
     }
 

@@ -74,14 +74,11 @@ impl FetchTransport {
         };
         let response =
             race(&sent.map_err(|e| network(&e, req))?, abort.as_ref()).await.map_err(|e| network(&e, req))?;
-        let status = get(&response, "status")
-            .as_f64()
-            .filter(|s| (100.0..=599.0).contains(s))
-            .ok_or_else(|| Error::new(Kind::BadResponse, "fetch resolved to something that is not a Response"))?
-            as u16;
-        let text: Function = get(&response, "text").dyn_into().map_err(|_| {
-            Error::new(Kind::BadResponse, "fetch resolved to something that is not a Response").with_status(status)
-        })?;
+        let not_a_response = || Error::new(Kind::BadResponse, "fetch resolved to something that is not a Response");
+        let status =
+            get(&response, "status").as_f64().filter(|s| (100.0..=599.0).contains(s)).ok_or_else(not_a_response)?
+                as u16;
+        let text: Function = get(&response, "text").dyn_into().map_err(|_| not_a_response().with_status(status))?;
         let body = race(&text.call0(&response).map_err(|e| network(&e, req))?, abort.as_ref())
             .await
             .map_err(|e| network(&e, req))?;
@@ -96,12 +93,17 @@ impl FetchTransport {
             .with_status(status));
         }
         // Only the statuses that are retried can ask for a wait.
-        let retry_after = Some(status)
-            .filter(|s| matches!(s, 429 | 503))
-            .and_then(|_| get(&get(&response, "headers"), "get").dyn_into::<Function>().ok())
-            .and_then(|f| f.call1(&get(&response, "headers"), &JsValue::from_str("retry-after")).ok())
-            .and_then(|v| v.as_string())
-            .and_then(|v| crate::engine::retry_after_ms(&v));
+        let retry_after = if matches!(status, 429 | 503) {
+            let headers = get(&response, "headers");
+            get(&headers, "get")
+                .dyn_into::<Function>()
+                .ok()
+                .and_then(|f| f.call1(&headers, &JsValue::from_str("retry-after")).ok())
+                .and_then(|v| v.as_string())
+                .and_then(|v| crate::engine::retry_after_ms(&v))
+        } else {
+            None
+        };
         Ok(RawResponse { status, body: String::from(body), retry_after_ms: retry_after })
     }
 }
