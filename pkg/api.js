@@ -1,17 +1,36 @@
 // The public surface, shared by every entry file. Each entry initialises the
 // wasm module its runtime's way, then re-exports this.
-import { __signChecked, __signParts, Client as WasmClient } from "./gen/ncloud_pg_backup.js";
+import { __callJob, __job, __signChecked, __signParts, Client as WasmClient } from "./gen/ncloud_pg_backup.js";
 import { NcloudError } from "./gen/error.js";
+import { run } from "./transport.js";
 
-export {
-  exportBackup,
-  listInstances,
-  listBackups,
-  listBackupFiles,
-  listBuckets,
-  call,
-} from "./gen/ncloud_pg_backup.js";
 export { NcloudError };
+
+// Every call is prepared by the module when the function is called (options
+// read and checked then, so a bad option rejects before anything is sent and
+// changing the object afterwards changes nothing), then run by transport.js.
+function send(prepare) {
+  let job;
+  try {
+    job = prepare();
+  } catch (error) {
+    return Promise.reject(error); // the module's NcloudError
+  }
+  return run(job);
+}
+
+/** Sends a backup file of a Cloud DB for PostgreSQL instance to an Object Storage bucket. */
+export const exportBackup = (opts) => send(() => __job("exportBackup", opts));
+/** Lists the Cloud DB for PostgreSQL instances. */
+export const listInstances = (opts) => send(() => __job("listInstances", opts));
+/** Lists the backups of every instance. */
+export const listBackups = (opts) => send(() => __job("listBackups", opts));
+/** Lists one instance's backup files. */
+export const listBackupFiles = (opts) => send(() => __job("listBackupFiles", opts));
+/** Lists the Object Storage buckets the service can write to. */
+export const listBuckets = (opts) => send(() => __job("listBuckets", opts));
+/** Calls any vpostgresql/v2 action; resolves to the unwrapped response object. */
+export const call = (action, params, opts) => send(() => __callJob(action, params, opts));
 
 // signRequest is called per request by people who send requests themselves,
 // so its common shape takes a short path: a plain object of the known
@@ -83,6 +102,34 @@ export class Client extends WasmClient {
     return signed(...this.__signChecked(input));
   }
 
+  exportBackup(opts) {
+    return this.#send("exportBackup", opts);
+  }
+
+  listInstances(opts) {
+    return this.#send("listInstances", opts);
+  }
+
+  listBackups(opts) {
+    return this.#send("listBackups", opts);
+  }
+
+  listBackupFiles(opts) {
+    return this.#send("listBackupFiles", opts);
+  }
+
+  listBuckets(opts) {
+    return this.#send("listBuckets", opts);
+  }
+
+  call(action, params, opts) {
+    return this.__wbg_ptr ? send(() => this.__callJob(action, params, opts)) : Promise.reject(freed());
+  }
+
+  #send(name, opts) {
+    return this.__wbg_ptr ? send(() => this.__job(name, opts)) : Promise.reject(freed());
+  }
+
   toJSON() {
     return this.__wbg_ptr ? super.toJSON() : { freed: true };
   }
@@ -90,15 +137,4 @@ export class Client extends WasmClient {
   toString() {
     return this.__wbg_ptr ? super.toString() : "ncloud-pg-backup Client (freed)";
   }
-}
-
-for (const name of ["exportBackup", "listInstances", "listBackups", "listBackupFiles", "listBuckets", "call"]) {
-  const method = WasmClient.prototype[name];
-  Object.defineProperty(Client.prototype, name, {
-    value(...args) {
-      return this.__wbg_ptr ? method.apply(this, args) : Promise.reject(freed());
-    },
-    writable: true,
-    configurable: true,
-  });
 }

@@ -1,23 +1,18 @@
-//! Sending with retries. The transport (fetch, timers, clock, randomness) is
-//! passed in, so this loop is plain Rust and tested natively with a fake.
+//! Sending with retries, as a state machine the runtime drives (sans-IO).
+//!
+//! [`Exchange::request`] gives the signed request for the next attempt; the
+//! runtime sends it (fetch, timeout, the caller's signal: `pkg/transport.js`)
+//! and reports what happened to [`Exchange::outcome`], which says whether to
+//! wait and send again or stop. No futures, timers or clock in here: the loop
+//! is plain Rust, tested natively by driving it with made-up outcomes.
 
 use crate::error::{Error, Kind, Result};
 use crate::request::{Plan, Request};
 use crate::response;
 use crate::value::Map;
 
-/// What a runtime provides: implemented over `fetch` in `js::transport`.
-#[allow(async_fn_in_trait)] // single-threaded wasm: no Send bound wanted
-pub trait Transport {
-    fn now_ms(&self) -> f64;
-    /// Uniform in [0, 1).
-    fn random(&self) -> f64;
-    /// Sends one request; `Err` for network failure, timeout or abort.
-    async fn send(&self, req: &Request, timeout_ms: u32) -> Result<RawResponse>;
-    /// Waits, unless the caller aborts.
-    async fn sleep(&self, ms: u32) -> Result<()>;
-}
-
+/// What came back for one attempt, as the runtime read it.
+#[derive(Debug)]
 pub struct RawResponse {
     pub status: u16,
     pub body: String,
@@ -32,6 +27,7 @@ pub fn retry_after_ms(header: &str) -> Option<u32> {
 }
 
 /// A successful answer: the unwrapped response object and how it got here.
+#[derive(Debug)]
 pub struct Reply {
     pub body: Map,
     pub status: u16,
@@ -60,40 +56,65 @@ fn should_retry(e: &Error, retry_unsafe: bool) -> bool {
             && (matches!(e.kind, Kind::Network | Kind::Timeout) || matches!(e.status, Some(500 | 502 | 504))))
 }
 
-/// Sends the plan, signing each attempt afresh, retrying what is safe.
-pub async fn execute<T: Transport>(t: &T, plan: &Plan) -> Result<Reply> {
-    let mut attempts = 0;
-    loop {
-        attempts += 1;
-        let req = plan.request(plan.timestamp_at(t.now_ms()));
+/// What to do after an attempt that did not end the exchange with an error.
+#[derive(Debug)]
+pub enum Step {
+    /// Wait this many milliseconds (0: none), then send [`Exchange::request`] again.
+    Retry(u32),
+    Done(Reply),
+}
+
+/// One action's attempts: each signed afresh, retried when that is safe.
+#[derive(Debug)]
+pub struct Exchange {
+    plan: Plan,
+    attempts: u32,
+}
+
+impl Exchange {
+    pub fn new(plan: Plan) -> Self {
+        Exchange { plan, attempts: 0 }
+    }
+
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// The next attempt, signed at `now_ms` (the runtime's clock).
+    pub fn request(&mut self, now_ms: f64) -> Request {
+        self.attempts += 1;
+        self.plan.request(self.plan.timestamp_at(now_ms))
+    }
+
+    /// Reads the attempt's outcome (`Err` for network failure, timeout or
+    /// abort); `random` is uniform in [0, 1), for the backoff's jitter.
+    pub fn outcome(&mut self, outcome: Result<RawResponse>, random: f64) -> Result<Step> {
+        let attempts = self.attempts;
         let mut retry_after = None;
-        let outcome = match t.send(&req, plan.timeout_ms).await {
-            Ok(raw) => {
-                retry_after = raw.retry_after_ms;
-                response::read(&plan.action, raw.status, &raw.body).map(|body| Reply {
-                    body,
-                    status: raw.status,
-                    attempts,
-                })
-            }
-            Err(e) => Err(e),
-        };
-        let mut e = match outcome {
-            Ok(reply) => return Ok(reply),
+        let read = outcome.and_then(|raw| {
+            retry_after = raw.retry_after_ms;
+            let body = response::read(&self.plan.action, raw.status, &raw.body)?;
+            Ok(Reply { body, status: raw.status, attempts })
+        });
+        let mut e = match read {
+            Ok(reply) => return Ok(Step::Done(reply)),
             Err(e) => e,
         };
         e.attempts = attempts;
         e.retryable = e.retryable || matches!(e.status, Some(429 | 503));
         let too_long = retry_after.is_some_and(|ms| ms > MAX_RETRY_AFTER_MS);
-        if attempts > plan.max_retries || !should_retry(&e, plan.retry_unsafe) || too_long {
+        if attempts > self.plan.max_retries || !should_retry(&e, self.plan.retry_unsafe) || too_long {
             return Err(e);
         }
         // The server's Retry-After, when it asks for longer than our backoff.
-        let wait = backoff_ms(attempts - 1, t.random()).max(retry_after.unwrap_or(0));
-        if let Err(mut stop) = t.sleep(wait).await {
-            stop.attempts = attempts;
-            return Err(stop);
-        }
+        Ok(Step::Retry(backoff_ms(attempts - 1, random).max(retry_after.unwrap_or(0))))
+    }
+
+    /// An error that ended the exchange outside an attempt (the caller aborted
+    /// during a wait), with the attempts made so far.
+    pub fn stopped(&self, mut e: Error) -> Error {
+        e.attempts = self.attempts;
+        e
     }
 }
 
@@ -122,21 +143,22 @@ mod tests {
         }
     }
 
-    impl Transport for Fake {
-        fn now_ms(&self) -> f64 {
-            *self.clock.borrow()
-        }
-        fn random(&self) -> f64 {
-            0.5
-        }
-        async fn send(&self, req: &Request, _timeout_ms: u32) -> Result<RawResponse> {
-            self.sent.borrow_mut().push(req.clone());
-            self.answers.borrow_mut().remove(0)
-        }
-        async fn sleep(&self, ms: u32) -> Result<()> {
-            self.slept.borrow_mut().push(ms);
-            *self.clock.borrow_mut() += ms as f64;
-            Ok(())
+    impl Fake {
+        /// Drives an exchange as `pkg/transport.js` does: send, report, wait, again.
+        fn run(&self, plan: Plan) -> Result<Reply> {
+            let mut exchange = Exchange::new(plan);
+            loop {
+                let req = exchange.request(*self.clock.borrow());
+                self.sent.borrow_mut().push(req);
+                let answer = self.answers.borrow_mut().remove(0);
+                match exchange.outcome(answer, 0.5)? {
+                    Step::Done(reply) => return Ok(reply),
+                    Step::Retry(ms) => {
+                        self.slept.borrow_mut().push(ms);
+                        *self.clock.borrow_mut() += ms as f64;
+                    }
+                }
+            }
         }
     }
 
@@ -176,7 +198,7 @@ mod tests {
     #[test]
     fn retries_429_and_503_then_succeeds_signing_each_attempt_afresh() {
         let fake = Fake::new(vec![status(429), status(503), ok()]);
-        let reply = pollster::block_on(execute(&fake, &plan(2.0, false))).unwrap();
+        let reply = fake.run(plan(2.0, false)).unwrap();
         assert_eq!(reply.attempts, 3);
         assert_eq!(*fake.slept.borrow(), vec![100, 200]);
         let sent = fake.sent.borrow();
@@ -187,7 +209,7 @@ mod tests {
     #[test]
     fn gives_up_after_max_retries_with_the_last_error() {
         let fake = Fake::new(vec![status(429), status(429), status(429)]);
-        let e = pollster::block_on(execute(&fake, &plan(2.0, false))).err().unwrap();
+        let e = fake.run(plan(2.0, false)).err().unwrap();
         assert_eq!((e.kind, e.attempts, e.retryable, e.status), (Kind::Throttled, 3, true, Some(429)));
     }
 
@@ -208,7 +230,7 @@ mod tests {
             Err(Error::new(Kind::Timeout, "slow")),
         ] {
             let fake = Fake::new(vec![answer, ok()]);
-            let e = pollster::block_on(execute(&fake, &plan(2.0, false))).err().unwrap();
+            let e = fake.run(plan(2.0, false)).err().unwrap();
             assert_eq!((e.attempts, e.retryable), (1, false), "{e:?}");
         }
     }
@@ -216,22 +238,22 @@ mod tests {
     #[test]
     fn retry_unsafe_opts_in() {
         let fake = Fake::new(vec![Err(Error::new(Kind::Timeout, "slow")), ok()]);
-        assert_eq!(pollster::block_on(execute(&fake, &plan(2.0, true))).unwrap().attempts, 2);
+        assert_eq!(fake.run(plan(2.0, true)).unwrap().attempts, 2);
     }
 
     #[test]
     fn zero_retries_sends_once() {
         let fake = Fake::new(vec![status(503), ok()]);
-        assert_eq!(pollster::block_on(execute(&fake, &plan(0.0, false))).err().unwrap().attempts, 1);
+        assert_eq!(fake.run(plan(0.0, false)).err().unwrap().attempts, 1);
     }
 
     #[test]
     fn retry_after_lengthens_the_wait_and_a_long_one_stops_retrying() {
         let fake = Fake::new(vec![throttled_with_retry_after(3000), ok()]);
-        assert_eq!(pollster::block_on(execute(&fake, &plan(2.0, false))).unwrap().attempts, 2);
+        assert_eq!(fake.run(plan(2.0, false)).unwrap().attempts, 2);
         assert_eq!(*fake.slept.borrow(), vec![3000]);
         let fake = Fake::new(vec![throttled_with_retry_after(60_000), ok()]);
-        let e = pollster::block_on(execute(&fake, &plan(2.0, false))).err().unwrap();
+        let e = fake.run(plan(2.0, false)).err().unwrap();
         assert_eq!((e.attempts, e.retryable), (1, true));
         assert!(fake.slept.borrow().is_empty());
         assert_eq!(retry_after_ms(" 2 "), Some(2000));

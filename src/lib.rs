@@ -4,7 +4,7 @@
 //! The flow, one module per step:
 //! [`options`] (what the caller passed, validated) →
 //! [`request`] (the request built, with [`encode`] and [`sign`]) →
-//! [`engine`] (sent, with retries, through a transport) →
+//! [`engine`] and [`call`] (sent, with retries and pages, by a runtime that reports back) →
 //! [`response`] (the answer read, [`json`] or [`xml`]) →
 //! [`actions`] (shaped into the result) or [`error`].
 //!
@@ -12,6 +12,7 @@
 //! and the `fetch` transport live in `js`, compiled only for wasm.
 
 pub mod actions;
+pub mod call;
 pub mod encode;
 pub mod engine;
 pub mod error;

@@ -1,75 +1,42 @@
 //! The JavaScript surface: every `#[wasm_bindgen]` export lives here. Each one
 //! converts at the edge and delegates to the same path:
-//! options → [`Plan`] → [`engine::execute`] → result shaped by [`actions`].
+//! options → [`Plan`] → [`Call`] (sent by `pkg/transport.js`) → result shaped by [`actions`].
 
 mod convert;
 mod transport;
 
 use crate::actions::{self, Action, CALL, EXPORT, LIST_BACKUPS, LIST_BACKUP_FILES, LIST_BUCKETS, LIST_INSTANCES};
+use crate::call::{Call, Next};
 use crate::encode;
-use crate::engine;
 use crate::error::{Error, Result};
 use crate::options::{self, Scope, Settings};
 use crate::request::{self, Plan};
-use crate::value::{integer_text, Value};
+use crate::value::Value;
 pub use convert::parse_json;
-use convert::{js_to_json, read_options, to_js, to_value};
-use js_sys::{Array, Function, JsString, Object, Promise, Reflect};
-use std::future::Future;
-use std::pin::Pin;
+use convert::{js_to_json, read_options, signal_aborted, to_js, to_value};
+use js_sys::{Array, Function, JsString, Object, Reflect};
 use std::rc::Rc;
-use transport::FetchTransport;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use web_sys::AbortSignal;
 
-/// Sends a backup file of a Cloud DB for PostgreSQL instance to an Object Storage bucket.
-#[wasm_bindgen(js_name = exportBackup)]
-pub fn export_backup(opts: JsValue) -> Promise {
-    start(Job::prepare(None, &EXPORT, &opts, None))
+/// The functions `pkg/api.js` exports, by name.
+const FUNCTIONS: [&Action; 5] = [&EXPORT, &LIST_INSTANCES, &LIST_BACKUPS, &LIST_BACKUP_FILES, &LIST_BUCKETS];
+
+/// `exportBackup(opts)` and the list functions, up to sending: the options
+/// are read and checked now, when the function is called, so changing the
+/// object afterwards changes nothing. `pkg/transport.js` runs the job.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __job)]
+pub fn job(function: &str, opts: JsValue) -> std::result::Result<Job, JsValue> {
+    Job::prepare(None, function, &opts, None).map_err(to_js)
 }
 
-/// Lists the Cloud DB for PostgreSQL instances (`getCloudPostgresqlInstanceList`).
-#[wasm_bindgen(js_name = listInstances)]
-pub fn list_instances(opts: JsValue) -> Promise {
-    start(Job::prepare(None, &LIST_INSTANCES, &opts, None))
-}
-
-/// Lists the backups of every instance (`getCloudPostgresqlBackupList`).
-#[wasm_bindgen(js_name = listBackups)]
-pub fn list_backups(opts: JsValue) -> Promise {
-    start(Job::prepare(None, &LIST_BACKUPS, &opts, None))
-}
-
-/// Lists one instance's backup files (`getCloudPostgresqlBackupDetailList`).
-#[wasm_bindgen(js_name = listBackupFiles)]
-pub fn list_backup_files(opts: JsValue) -> Promise {
-    start(Job::prepare(None, &LIST_BACKUP_FILES, &opts, None))
-}
-
-/// Lists the Object Storage buckets the service can write to (`getCloudPostgresqlBucketList`).
-#[wasm_bindgen(js_name = listBuckets)]
-pub fn list_buckets(opts: JsValue) -> Promise {
-    start(Job::prepare(None, &LIST_BUCKETS, &opts, None))
-}
-
-/// Calls any `vpostgresql/v2` action; returns the unwrapped response object.
-#[wasm_bindgen]
-pub fn call(action: JsValue, params: JsValue, opts: JsValue) -> Promise {
-    start(Job::prepare(None, &CALL, &opts, Some((&action, &params))))
-}
-
-/// The one place a Rust future becomes a JS promise (rejecting with an
-/// NcloudError). Not generic, so the promise glue exists once in the module.
-/// The job was prepared synchronously: the caller's options are read when the
-/// function is called, so changing the object afterwards changes nothing.
-fn start(job: Result<Job>) -> Promise {
-    match job {
-        Ok(job) => {
-            let work: Pin<Box<dyn Future<Output = Result<JsValue>>>> = Box::pin(job.run());
-            wasm_bindgen_futures::future_to_promise(async move { work.await.map_err(to_js) })
-        }
-        Err(e) => Promise::reject(&to_js(e)),
-    }
+/// `call(action, params, opts)`, up to sending (see [`job`]).
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __callJob)]
+pub fn call_job(action: JsValue, params: JsValue, opts: JsValue) -> std::result::Result<Job, JsValue> {
+    Job::prepare(None, "call", &opts, Some((&action, &params))).map_err(to_js)
 }
 
 /// The fully validated path behind `signRequest` (pkg/api.js, which builds
@@ -214,33 +181,18 @@ impl Client {
         read().map_err(to_js)
     }
 
-    #[wasm_bindgen(js_name = exportBackup)]
-    pub fn export_backup(&self, opts: JsValue) -> Promise {
-        self.spawn(&EXPORT, opts)
+    /// `client.exportBackup(opts)` and the list methods, up to sending (see [`job`]).
+    #[doc(hidden)]
+    #[wasm_bindgen(js_name = __job)]
+    pub fn job(&self, function: &str, opts: JsValue) -> std::result::Result<Job, JsValue> {
+        Job::prepare(Some(self.state.clone()), function, &opts, None).map_err(to_js)
     }
 
-    #[wasm_bindgen(js_name = listInstances)]
-    pub fn list_instances(&self, opts: JsValue) -> Promise {
-        self.spawn(&LIST_INSTANCES, opts)
-    }
-
-    #[wasm_bindgen(js_name = listBackups)]
-    pub fn list_backups(&self, opts: JsValue) -> Promise {
-        self.spawn(&LIST_BACKUPS, opts)
-    }
-
-    #[wasm_bindgen(js_name = listBackupFiles)]
-    pub fn list_backup_files(&self, opts: JsValue) -> Promise {
-        self.spawn(&LIST_BACKUP_FILES, opts)
-    }
-
-    #[wasm_bindgen(js_name = listBuckets)]
-    pub fn list_buckets(&self, opts: JsValue) -> Promise {
-        self.spawn(&LIST_BUCKETS, opts)
-    }
-
-    pub fn call(&self, action: JsValue, params: JsValue, opts: JsValue) -> Promise {
-        start(Job::prepare(Some(self.state.clone()), &CALL, &opts, Some((&action, &params))))
+    /// `client.call(action, params, opts)`, up to sending.
+    #[doc(hidden)]
+    #[wasm_bindgen(js_name = __callJob)]
+    pub fn call_job(&self, action: JsValue, params: JsValue, opts: JsValue) -> std::result::Result<Job, JsValue> {
+        Job::prepare(Some(self.state.clone()), "call", &opts, Some((&action, &params))).map_err(to_js)
     }
 
     /// `signRequest`'s validated path with the Client's prepared key (see [`sign_checked`]).
@@ -296,12 +248,6 @@ impl Client {
     }
 }
 
-impl Client {
-    fn spawn(&self, action: &'static Action, opts: JsValue) -> Promise {
-        start(Job::prepare(Some(self.state.clone()), action, &opts, None))
-    }
-}
-
 /// `call()`'s action name and parameter object, checked and flattened NCP's way.
 fn read_call(action: &JsValue, params: &JsValue) -> Result<(String, Vec<(String, String)>)> {
     let name = match action.dyn_ref::<JsString>() {
@@ -326,23 +272,35 @@ fn read_call(action: &JsValue, params: &JsValue) -> Result<(String, Vec<(String,
     Ok((name, params))
 }
 
-/// One call, read and checked: everything it needs is owned Rust data (plus
-/// the caller's `fetch` and `signal`), so sending can happen later.
-struct Job {
-    action: &'static Action,
-    plan: Plan,
-    all_pages: bool,
-    transport: FetchTransport,
+/// One call, read and checked: the [`Call`] state machine plus the caller's
+/// `fetch` and `signal`. `pkg/transport.js` asks it what to send, sends it,
+/// and reports back until it gives the result or throws the NcloudError.
+#[doc(hidden)]
+#[wasm_bindgen]
+pub struct Job {
+    call: Call,
+    fetch: Option<Function>,
+    signal: Option<AbortSignal>,
+    /// The scheme and host requests go to, for network error messages.
+    origin: String,
+    result: Option<Value>,
 }
 
 impl Job {
     /// The one code path behind every function and Client method, up to sending.
     fn prepare(
         client: Option<Rc<ClientState>>,
-        action: &'static Action,
+        function: &str,
         opts: &JsValue,
         call: Option<(&JsValue, &JsValue)>,
     ) -> Result<Job> {
+        let action = match call {
+            Some(_) => &CALL,
+            None => FUNCTIONS
+                .into_iter()
+                .find(|a| a.function == function)
+                .ok_or_else(|| Error::option("function", "no such function in this package"))?,
+        };
         let call = call.map(|(name, params)| read_call(name, params)).transpose()?;
         let mut o = read_options(opts, action.function, client.is_some())?;
         let (settings, fetch) = match &client {
@@ -364,63 +322,85 @@ impl Job {
             }
             plan.params = params;
         }
-        let transport = FetchTransport { fetch, signal: o.signal.take() };
-        if transport.user_aborted() {
+        let signal = o.signal.take();
+        if signal.as_ref().is_some_and(signal_aborted) {
             return Err(transport::aborted());
         }
-        Ok(Job { action, plan, all_pages, transport })
+        let origin = plan.endpoint.origin.clone();
+        Ok(Job { call: Call::new(action, plan, all_pages), fetch, signal, origin, result: None })
     }
 
-    /// Sends, and shapes the answer into the action's result.
-    async fn run(self) -> Result<JsValue> {
-        let Job { action, plan, all_pages, transport } = self;
-        let result = if action.list_field.is_some() {
-            list(&transport, action, plan, all_pages).await?
-        } else {
-            let reply = engine::execute(&transport, &plan).await?;
-            if std::ptr::eq(action, &EXPORT) {
-                actions::export_result(&reply.body, reply.status)
-            } else {
-                Value::Obj(reply.body)
+    /// Feeds an attempt's outcome to the call: `Some(ms)` to wait before
+    /// sending again, `None` when the result is ready.
+    fn report(&mut self, outcome: Result<crate::engine::RawResponse>) -> Result<Option<u32>> {
+        match self.call.outcome(outcome, js_sys::Math::random())? {
+            Next::Send(ms) => Ok(Some(ms)),
+            Next::Done(value) => {
+                self.result = Some(value);
+                Ok(None)
             }
-        };
-        to_value(&result)
-    }
-}
-
-/// One page, or with `allPages` every page from `pageNo` on.
-async fn list(t: &FetchTransport, action: &'static Action, mut plan: Plan, all_pages: bool) -> Result<Value> {
-    if !all_pages {
-        let reply = engine::execute(t, &plan).await?;
-        let (rid, total, items) = actions::list_page(action, &reply.body)?;
-        return Ok(actions::list_result(action, rid, total, items));
-    }
-    let first = take_param(&mut plan.params, "pageNo").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
-    let size = take_param(&mut plan.params, "pageSize").unwrap_or_else(|| "100".to_string());
-    let (mut first_id, mut total, mut items) = (None, 0, Vec::new());
-    // Bounded: NCP's pageSize is at most 1000, so this covers ten million rows.
-    for page in first..first.saturating_add(10_000) {
-        let mut p = plan.clone();
-        p.params.push(("pageNo".to_string(), integer_text(page as f64).unwrap_or_default()));
-        p.params.push(("pageSize".to_string(), size.clone()));
-        let reply = engine::execute(t, &p).await?;
-        let (rid, rows, mut got) = actions::list_page(action, &reply.body)?;
-        first_id.get_or_insert(rid);
-        total = rows;
-        let n = got.len();
-        items.append(&mut got);
-        if n == 0 || items.len() as u64 >= total {
-            break;
         }
     }
-    if (items.len() as u64) < total {
-        // A page came back empty before totalRows was reached: report what NCP gave.
-        total = items.len() as u64;
-    }
-    Ok(actions::list_result(action, first_id.unwrap_or_default(), total, items))
 }
 
-fn take_param(params: &mut Vec<(String, String)>, name: &str) -> Option<String> {
-    let i = params.iter().position(|(k, _)| k == name)?;
-    Some(params.remove(i).1)
+/// What `pkg/transport.js` calls, attempt by attempt.
+#[wasm_bindgen]
+impl Job {
+    /// The caller's `fetch`, if one was passed.
+    #[wasm_bindgen(getter)]
+    pub fn fetch(&self) -> Option<Function> {
+        self.fetch.clone()
+    }
+
+    /// The caller's `AbortSignal`, if one was passed.
+    #[wasm_bindgen(getter)]
+    pub fn signal(&self) -> Option<AbortSignal> {
+        self.signal.clone()
+    }
+
+    #[wasm_bindgen(getter = timeoutMs)]
+    pub fn timeout_ms(&self) -> u32 {
+        self.call.timeout_ms()
+    }
+
+    /// The next request, signed now: `[url, method, body, name, value, …]`
+    /// (`body` is empty for GET; the names and values are the headers).
+    pub fn request(&mut self) -> Vec<String> {
+        let req = self.call.request(js_sys::Date::now());
+        let content_type = req.content_type();
+        let mut out = Vec::with_capacity(3 + 2 * (req.headers.len() + 1));
+        out.push(req.url);
+        out.push(req.method.as_str().to_string());
+        out.push(req.body.unwrap_or_default());
+        for (name, value) in req.headers {
+            out.push(name.to_string());
+            out.push(value);
+        }
+        if let Some(ct) = content_type {
+            out.push("content-type".to_string());
+            out.push(ct.to_string());
+        }
+        out
+    }
+
+    /// The attempt got an answer: what fetch resolved to and its `text()`.
+    /// Returns the milliseconds to wait before the next request, or
+    /// `undefined` when [`Job::result`] is ready; throws the NcloudError.
+    pub fn answer(&mut self, response: JsValue, text: JsValue) -> std::result::Result<Option<u32>, JsValue> {
+        let outcome = transport::read_answer(&response, &text);
+        self.report(outcome).map_err(to_js)
+    }
+
+    /// The attempt failed: `why` is "aborted", "timeout" or "network"
+    /// (`error` is what fetch threw). As [`Job::answer`]: a wait, or throws.
+    pub fn failed(&mut self, why: &str, error: JsValue) -> std::result::Result<Option<u32>, JsValue> {
+        let e = transport::failure(why, &error, &self.origin, self.call.timeout_ms());
+        self.report(Err(e)).map_err(to_js)
+    }
+
+    /// The call's result, once [`Job::answer`] said it is ready.
+    pub fn result(&mut self) -> std::result::Result<JsValue, JsValue> {
+        let value = self.result.take().unwrap_or(Value::Null);
+        to_value(&value).map_err(to_js)
+    }
 }
