@@ -1,6 +1,14 @@
 // The public surface, shared by every entry file. Each entry initialises the
 // wasm module its runtime's way, then re-exports this.
-import { __callJob, __job, __signChecked, __signParts, Client as WasmClient } from "./gen/ncloud_pg_backup.js";
+import {
+  __callJob,
+  __job,
+  __memory,
+  __scratch,
+  __signChecked,
+  __signFast,
+  Client as WasmClient,
+} from "./gen/ncloud_pg_backup.js";
 import { NcloudError } from "./gen/error.js";
 import { run } from "./transport.js";
 
@@ -34,10 +42,12 @@ export const call = (action, params, opts) => send(() => __callJob(action, param
 
 // signRequest is called per request by people who send requests themselves,
 // so its common shape takes a short path: a plain object of the known
-// options, each a primitive of sane length, goes to the wasm signer as plain
-// arguments (one crossing instead of one per field; README, Benchmarks). The
-// wasm side runs the same checks either way; anything unusual takes the fully
-// validated path, whose NcloudError says what is wrong.
+// options, each a primitive of sane length, whose strings are ASCII, is
+// written straight into a buffer in wasm memory and signed there
+// (src/js/fast.rs; one crossing, no string conversions; README, Benchmarks).
+// The wasm side runs the same checks either way; anything unusual, or
+// anything it refuses, takes the fully validated path, whose NcloudError
+// says what is wrong.
 
 const FREE = new Set(["method", "url", "accessKey", "secretKey", "timestamp", "clockOffsetMs"]);
 const BOUND = new Set(["method", "url", "timestamp", "clockOffsetMs"]);
@@ -51,8 +61,9 @@ function plainFields(input, known) {
   try {
     if (typeof input !== "object" || input === null || Object.getPrototypeOf(input) !== Object.prototype) return null;
     for (const key in input) if (!known.has(key)) return null;
-    const f = { ...input };
-    return text(f.method) && text(f.url) && number(f.timestamp) && number(f.clockOffsetMs) ? f : null;
+    const { method, url, accessKey, secretKey, timestamp, clockOffsetMs } = input;
+    const f = { method, url, accessKey, secretKey, timestamp, clockOffsetMs };
+    return text(method) && text(url) && number(timestamp) && number(clockOffsetMs) ? f : null;
   } catch {
     return null; // a throwing getter or a Proxy: the validated path explains
   }
@@ -75,12 +86,46 @@ function signed(timestamp, accessKey, signature) {
   };
 }
 
+/** The scratch buffer (src/js/fast.rs), found on first use: the module is initialised after this file loads. */
+let scratch;
+
+/**
+ * Writes the strings one after another into the scratch buffer, a byte a
+ * character; false if one is not ASCII (the validated path takes those).
+ */
+function put(a, b, c = "", d = "") {
+  scratch ??= { memory: __memory(), at: __scratch()[0], bytes: null };
+  if (scratch.bytes?.buffer !== scratch.memory.buffer) scratch.bytes = new Uint8Array(scratch.memory.buffer);
+  let p = scratch.at;
+  for (const s of [a, b, c, d]) {
+    p = write(scratch.bytes, p, s);
+    if (p < 0) return false;
+  }
+  return true;
+}
+
+/** Writes the ASCII string `s` at `p`; the position after it, or -1 for a character above 0x7f. */
+function write(bytes, p, s) {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return -1;
+    bytes[p + i] = c;
+  }
+  return p + s.length;
+}
+
+/** The signature the fast path wrote at the start of the scratch buffer. */
+function take(length) {
+  return String.fromCharCode.apply(null, scratch.bytes.subarray(scratch.at, scratch.at + length));
+}
+
 /** Signs a request to any NCP API Gateway URL: `{ headers, timestamp }`. */
 export function signRequest(input) {
   const f = plainFields(input, FREE);
-  if (f && text(f.accessKey) && text(f.secretKey)) {
+  if (f && text(f.accessKey) && text(f.secretKey) && put(f.method, f.url, f.accessKey, f.secretKey)) {
     const timestamp = timestampOf(f);
-    return signed(timestamp, f.accessKey, __signParts(f.method, f.url, f.accessKey, f.secretKey, f.clockOffsetMs, timestamp));
+    const length = __signFast(f.method.length, f.url.length, f.accessKey.length, f.secretKey.length, f.clockOffsetMs, timestamp);
+    if (length) return signed(timestamp, f.accessKey, take(length));
   }
   return signed(...__signChecked(input));
 }
@@ -92,12 +137,16 @@ const freed = () =>
 
 /** Credentials and transport settings once; the secret is kept only as a prepared HMAC key. */
 export class Client extends WasmClient {
+  /** The access key, read from the module once: it never changes. */
+  #accessKey;
+
   signRequest(input) {
     if (!this.__wbg_ptr) throw freed();
     const f = plainFields(input, BOUND);
-    if (f) {
+    if (f && put(f.method, f.url)) {
       const timestamp = timestampOf(f);
-      return signed(timestamp, this.__accessKey, this.__signParts(f.method, f.url, f.clockOffsetMs, timestamp));
+      const length = this.__signFast(f.method.length, f.url.length, f.clockOffsetMs, timestamp);
+      if (length) return signed(timestamp, (this.#accessKey ??= this.__accessKey), take(length));
     }
     return signed(...this.__signChecked(input));
   }

@@ -143,21 +143,42 @@ impl Request {
 /// re-escaped, with no dot segments or fragment. `None` means "ask the parser".
 pub fn plain_target(url: &str) -> Option<&str> {
     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
-    let slash = rest.find('/')?;
+    let slash = rest.bytes().position(|b| b == b'/')?;
     let (authority, target) = rest.split_at(slash);
     let authority_ok = !authority.is_empty()
         && authority.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
     // `'` is escaped in the query of special schemes; backslashes, `#`,
     // spaces and non-ASCII are rewritten too; `/.` or `/%2e` may start a dot
-    // segment. One pass over the bytes: this runs for every signRequest.
+    // segment. One pass over the bytes with a table: this runs for every signRequest.
     let t = target.as_bytes();
-    let target_ok = t.iter().enumerate().all(|(i, &b)| {
-        let after_slash = i > 0 && t.get(i - 1) == Some(&b'/');
-        let dot = b == b'.' || (b == b'%' && t.get(i + 1..i + 3).is_some_and(|h| h.eq_ignore_ascii_case(b"2e")));
-        (b.is_ascii_alphanumeric() || b"-._~!$&()*+,;=:@/%?".contains(&b)) && !(after_slash && dot)
-    });
-    (authority_ok && target_ok).then_some(target)
+    let mut after_slash = false;
+    for (i, &b) in t.iter().enumerate() {
+        if !KEPT.get(b as usize).copied().unwrap_or(false) {
+            return None;
+        }
+        if after_slash
+            && (b == b'.' || (b == b'%' && t.get(i + 1..i + 3).is_some_and(|h| h.eq_ignore_ascii_case(b"2e"))))
+        {
+            return None;
+        }
+        after_slash = b == b'/';
+    }
+    authority_ok.then_some(target)
 }
+
+/// The ASCII bytes a URL parser leaves as they are in a path or query.
+const KEPT: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric()
+            || matches!(c, b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'(' | b')')
+            || matches!(c, b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/' | b'%' | b'?');
+        b += 1;
+    }
+    t
+};
 
 /// The three NCP auth headers for a request target.
 pub fn signed_headers(

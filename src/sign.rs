@@ -37,6 +37,24 @@ impl Signer {
 
     /// The `x-ncp-apigw-signature-v2` header value.
     pub fn sign(&self, method: &str, target: &str, timestamp: u64, access_key: &str) -> String {
+        base64::engine::general_purpose::STANDARD.encode(self.mac(method, target, timestamp, access_key))
+    }
+
+    /// The same, written into `out` (44 bytes of base64, no allocation): `signRequest`'s hot path.
+    pub fn sign_into(
+        &self,
+        method: &str,
+        target: &str,
+        timestamp: u64,
+        access_key: &str,
+        out: &mut [u8],
+    ) -> Option<usize> {
+        let mac = self.mac(method, target, timestamp, access_key);
+        base64::engine::general_purpose::STANDARD.encode_slice(mac, out).ok()
+    }
+
+    /// The raw HMAC-SHA256 of the string to sign.
+    fn mac(&self, method: &str, target: &str, timestamp: u64, access_key: &str) -> [u8; 32] {
         let mut mac = self.mac.clone();
         let mut digits = [0u8; 20];
         mac.update(method.as_bytes());
@@ -46,7 +64,7 @@ impl Signer {
         mac.update(decimal(timestamp, &mut digits));
         mac.update(b"\n");
         mac.update(access_key.as_bytes());
-        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+        mac.finalize().into_bytes().into()
     }
 }
 

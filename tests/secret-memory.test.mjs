@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as glue from "../pkg/gen/ncloud_pg_backup.js";
 import { run } from "../pkg/transport.js";
+import { signRequest } from "../pkg/node.js";
 
 const { memory } = glue.initSync({ module: readFileSync(new URL("../pkg/gen/ncloud_pg_backup_bg.wasm", import.meta.url)) });
 const inMemory = (s) => Buffer.from(memory.buffer).toString("latin1").includes(s);
@@ -13,7 +14,7 @@ test("no copy of the secret key is left in wasm memory after signing, a Client, 
   const calls = {
     Client: (secretKey) => new glue.Client({ accessKey: "AK", secretKey }),
     signRequest: (secretKey) => glue.__signChecked({ method: "GET", url: "https://h/x", accessKey: "AK", secretKey }),
-    "signRequest fast path": (secretKey) => glue.__signParts("GET", "https://h/x", "AK", secretKey, undefined, 1),
+    "signRequest fast path": (secretKey) => signRequest({ method: "GET", url: "https://h/x", accessKey: "AK", secretKey, timestamp: 1 }),
     exportBackup: (secretKey) =>
       run(
         glue.__job("exportBackup", { accessKey: "AK", secretKey, cloudPostgresqlInstanceNo: "1", fileName: "f", bucketName: "b", fetch: async () => new Response("{}") }),

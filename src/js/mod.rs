@@ -3,6 +3,7 @@
 //! options → [`Plan`] → [`Call`] (sent by `pkg/transport.js`) → result shaped by [`actions`].
 
 mod convert;
+mod fast;
 mod transport;
 
 use crate::actions::{self, Action, CALL, EXPORT, LIST_BACKUPS, LIST_BACKUP_FILES, LIST_BUCKETS, LIST_INSTANCES};
@@ -15,6 +16,7 @@ use crate::value::Value;
 pub use convert::parse_json;
 use convert::{js_to_json, read_options, signal_aborted, to_js, to_value};
 use js_sys::{Array, Function, JsString, Object, Reflect};
+use std::borrow::Cow;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -72,51 +74,6 @@ fn client_credentials(client: Option<&ClientState>) -> Option<(&str, &crate::sig
     client.and_then(|c| Some((c.settings.access_key.as_deref()?, c.settings.signer.as_deref()?)))
 }
 
-/// The fast path behind `signRequest` (pkg/api.js): the same checks as
-/// [`sign`] on plain arguments, so the common call crosses into wasm once.
-/// Returns the signature only; the caller already holds the other two headers.
-/// `access_key`/`secret_key` are ignored (and may be empty) with a Client.
-fn sign_parts(
-    client: Option<&ClientState>,
-    method: String,
-    url: String,
-    credentials: Option<(String, String)>,
-    clock_offset_ms: Option<f64>,
-    timestamp: f64,
-) -> Result<String> {
-    use options::Opt;
-    let mut entries = vec![("method".to_string(), Opt::Str(method)), ("url".to_string(), Opt::Str(url))];
-    if let Some((access_key, secret_key)) = credentials {
-        entries.push(("accessKey".to_string(), Opt::Str(access_key)));
-        entries.push(("secretKey".to_string(), Opt::Str(secret_key)));
-    }
-    // Before the timestamp: a bad offset is named as such, not as a bad timestamp.
-    if let Some(offset) = clock_offset_ms {
-        entries.push(("clockOffsetMs".to_string(), Opt::Num(offset)));
-    }
-    entries.push(("timestamp".to_string(), Opt::Num(timestamp)));
-    let parsed = options::parse_sign(&entries, client_credentials(client));
-    for (_, value) in entries {
-        if let Opt::Str(s) = value {
-            options::wipe(s); // the secret key among them
-        }
-    }
-    Ok(signature(&parsed?)?.1)
-}
-
-#[doc(hidden)]
-#[wasm_bindgen(js_name = __signParts)]
-pub fn sign_parts_js(
-    method: String,
-    url: String,
-    access_key: String,
-    secret_key: String,
-    clock_offset_ms: Option<f64>,
-    timestamp: f64,
-) -> std::result::Result<String, JsValue> {
-    sign_parts(None, method, url, Some((access_key, secret_key)), clock_offset_ms, timestamp).map_err(to_js)
-}
-
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_name = URL)]
@@ -135,13 +92,15 @@ extern "C" {
 /// the runtime's URL parser leaves unchanged is sliced here; anything else
 /// (escapes to add, dot segments, no path, …) is left to that parser, so the
 /// signature covers exactly what goes on the wire.
-fn url_target(url: &str) -> Result<String> {
-    if url.split('#').next().is_some_and(|u| u.ends_with('?')) {
-        // Runtimes disagree on sending an empty query ("/x?" or "/x").
-        return Err(Error::option("url", "url ends with an empty query (\"?\"); remove the \"?\""));
-    }
+fn url_target(url: &str) -> Result<Cow<'_, str>> {
+    // Runtimes disagree on sending an empty query ("/x?" or "/x").
+    let empty_query = || Error::option("url", "url ends with an empty query (\"?\"); remove the \"?\"");
     if let Some(target) = request::plain_target(url) {
-        return Ok(target.to_string());
+        // A plain target has no fragment: its end is the URL's end.
+        return if target.ends_with('?') { Err(empty_query()) } else { Ok(Cow::Borrowed(target)) };
+    }
+    if url.split('#').next().is_some_and(|u| u.ends_with('?')) {
+        return Err(empty_query());
     }
     let bad =
         || Error::option("url", "url must be an absolute http(s) URL such as \"https://ncloud.apigw.ntruss.com/…\"");
@@ -151,7 +110,7 @@ fn url_target(url: &str) -> Result<String> {
     }
     let mut target = u.pathname();
     target.push_str(&u.search());
-    Ok(target)
+    Ok(Cow::Owned(target))
 }
 
 /// Credentials and transport settings kept by a [`Client`]. The secret is
@@ -202,17 +161,11 @@ impl Client {
         sign(&input, Some(&self.state)).map_err(to_js)
     }
 
-    /// The fast path of `signRequest` (pkg/api.js), with the prepared key.
+    /// The fast path of `signRequest` with the prepared key (see [`fast`]).
     #[doc(hidden)]
-    #[wasm_bindgen(js_name = __signParts)]
-    pub fn sign_parts(
-        &self,
-        method: String,
-        url: String,
-        clock_offset_ms: Option<f64>,
-        timestamp: f64,
-    ) -> std::result::Result<String, JsValue> {
-        sign_parts(Some(&self.state), method, url, None, clock_offset_ms, timestamp).map_err(to_js)
+    #[wasm_bindgen(js_name = __signFast)]
+    pub fn sign_fast(&self, method_len: usize, url_len: usize, clock_offset_ms: Option<f64>, timestamp: f64) -> usize {
+        fast::sign(Some(&self.state), [method_len, url_len, 0, 0], clock_offset_ms, timestamp)
     }
 
     /// The access key, for the headers the fast path builds.
