@@ -11,11 +11,15 @@ export function signNodeCrypto({ method, url, timestamp }, { accessKey, secretKe
   return signed(signature, timestamp, accessKey);
 }
 
-/** The same request as the package's exportBackup; resolves to the same result shape. */
-export async function exportBackupBaseline(endpoint, keys = KEYS, params = EXPORT) {
+/**
+ * The same request as the package's exportBackup; resolves to the same result
+ * shape. With `timeoutMs`, the request gets what the package gives each
+ * attempt: a timeout that aborts it (AbortSignal.timeout).
+ */
+export async function exportBackupBaseline(endpoint, { keys = KEYS, params = EXPORT, timeoutMs } = {}) {
   const url = exportUrl(endpoint, params);
   const { headers } = signNodeCrypto({ method: "GET", url, timestamp: Date.now() }, keys);
-  const res = await fetch(url, { headers });
+  const res = await fetch(url, timeoutMs ? { headers, signal: AbortSignal.timeout(timeoutMs) } : { headers });
   const body = JSON.parse(await res.text());
   if (!res.ok) throw new Error(`exportBackupToObjectStorage: HTTP ${res.status} ${JSON.stringify(body)}`);
   const { requestId, returnCode, returnMessage } = body.exportBackupToObjectStorageResponse;

@@ -12,6 +12,11 @@ function candidates(endpoint) {
   const client = new Client({ ...KEYS, endpoint });
   return [
     { id: "baseline", label: "node:crypto + fetch + JSON.parse (baseline)", run: () => exportBackupBaseline(endpoint) },
+    {
+      id: "baselineTimeout",
+      label: "the baseline with a 30 s AbortSignal.timeout, as the package sends each attempt",
+      run: () => exportBackupBaseline(endpoint, { timeoutMs: 30_000 }),
+    },
     { id: "exportBackup", label: "exportBackup (wasm)", run: () => exportBackup(opts) },
     { id: "client", label: "Client#exportBackup (wasm)", run: () => client.exportBackup(EXPORT) },
   ];

@@ -1,7 +1,6 @@
 // The public surface, shared by every entry file. Each entry initialises the
 // wasm module its runtime's way, then re-exports this.
 import {
-  __callJob,
   __job,
   __memory,
   __scratch,
@@ -38,7 +37,7 @@ export const listBackupFiles = (opts) => send(() => __job("listBackupFiles", opt
 /** Lists the Object Storage buckets the service can write to. */
 export const listBuckets = (opts) => send(() => __job("listBuckets", opts));
 /** Calls any vpostgresql/v2 action; resolves to the unwrapped response object. */
-export const call = (action, params, opts) => send(() => __callJob(action, params, opts));
+export const call = (action, params, opts) => send(() => __job("call", opts, action, params));
 
 // signRequest is called per request by people who send requests themselves,
 // so its common shape takes a short path: a plain object of the known
@@ -172,7 +171,7 @@ export class Client extends WasmClient {
   }
 
   call(action, params, opts) {
-    return this.__wbg_ptr ? send(() => this.__callJob(action, params, opts)) : Promise.reject(freed());
+    return this.__wbg_ptr ? send(() => this.__job("call", opts, action, params)) : Promise.reject(freed());
   }
 
   #send(name, opts) {

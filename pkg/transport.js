@@ -7,7 +7,7 @@
 // (README, Benchmarks: what we tried).
 
 /**
- * Runs a prepared job (from `__job`/`__callJob`) to its result. Rejects only
+ * Runs a prepared job (from `__job`) to its result. Rejects only
  * with the NcloudError the module throws.
  */
 export async function run(job) {
@@ -16,7 +16,7 @@ export async function run(job) {
     const fetchFn = job.fetch;
     for (;;) {
       if (isAborted(signal)) job.failed("aborted"); // throws
-      const [url, method, body, ...pairs] = job.request();
+      const [url, method, body, ...pairs] = job.request().split("\n");
       const headers = {};
       for (let i = 0; i < pairs.length; i += 2) headers[pairs[i]] = pairs[i + 1];
       const attempt = attemptSignal(signal, timeoutMs);

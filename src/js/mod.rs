@@ -23,22 +23,17 @@ use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 /// The functions `pkg/api.js` exports, by name.
-const FUNCTIONS: [&Action; 5] = [&EXPORT, &LIST_INSTANCES, &LIST_BACKUPS, &LIST_BACKUP_FILES, &LIST_BUCKETS];
+const FUNCTIONS: [&Action; 6] = [&EXPORT, &LIST_INSTANCES, &LIST_BACKUPS, &LIST_BACKUP_FILES, &LIST_BUCKETS, &CALL];
 
-/// `exportBackup(opts)` and the list functions, up to sending: the options
-/// are read and checked now, when the function is called, so changing the
-/// object afterwards changes nothing. `pkg/transport.js` runs the job.
+/// `exportBackup(opts)`, the list functions and `call(action, params, opts)`
+/// (`function` "call"), up to sending: the options are read and checked now,
+/// when the function is called, so changing the object afterwards changes
+/// nothing. `pkg/transport.js` runs the job. One export for all of them:
+/// each export costs its own wasm-bindgen shim.
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __job)]
-pub fn job(function: &str, opts: JsValue) -> std::result::Result<Job, JsValue> {
-    Job::prepare(None, function, &opts, None).map_err(to_js)
-}
-
-/// `call(action, params, opts)`, up to sending (see [`job`]).
-#[doc(hidden)]
-#[wasm_bindgen(js_name = __callJob)]
-pub fn call_job(action: JsValue, params: JsValue, opts: JsValue) -> std::result::Result<Job, JsValue> {
-    Job::prepare(None, "call", &opts, Some((&action, &params))).map_err(to_js)
+pub fn job(function: &str, opts: JsValue, action: JsValue, params: JsValue) -> std::result::Result<Job, JsValue> {
+    Job::prepare(None, function, &opts, &action, &params).map_err(to_js)
 }
 
 /// The fully validated path behind `signRequest` (pkg/api.js, which builds
@@ -140,18 +135,17 @@ impl Client {
         read().map_err(to_js)
     }
 
-    /// `client.exportBackup(opts)` and the list methods, up to sending (see [`job`]).
+    /// The Client's methods, up to sending (see [`job`]).
     #[doc(hidden)]
     #[wasm_bindgen(js_name = __job)]
-    pub fn job(&self, function: &str, opts: JsValue) -> std::result::Result<Job, JsValue> {
-        Job::prepare(Some(self.state.clone()), function, &opts, None).map_err(to_js)
-    }
-
-    /// `client.call(action, params, opts)`, up to sending.
-    #[doc(hidden)]
-    #[wasm_bindgen(js_name = __callJob)]
-    pub fn call_job(&self, action: JsValue, params: JsValue, opts: JsValue) -> std::result::Result<Job, JsValue> {
-        Job::prepare(Some(self.state.clone()), "call", &opts, Some((&action, &params))).map_err(to_js)
+    pub fn job(
+        &self,
+        function: &str,
+        opts: JsValue,
+        action: JsValue,
+        params: JsValue,
+    ) -> std::result::Result<Job, JsValue> {
+        Job::prepare(Some(self.state.clone()), function, &opts, &action, &params).map_err(to_js)
     }
 
     /// `signRequest`'s validated path with the Client's prepared key (see [`sign_checked`]).
@@ -245,16 +239,14 @@ impl Job {
         client: Option<Rc<ClientState>>,
         function: &str,
         opts: &JsValue,
-        call: Option<(&JsValue, &JsValue)>,
+        call_action: &JsValue,
+        call_params: &JsValue,
     ) -> Result<Job> {
-        let action = match call {
-            Some(_) => &CALL,
-            None => FUNCTIONS
-                .into_iter()
-                .find(|a| a.function == function)
-                .ok_or_else(|| Error::option("function", "no such function in this package"))?,
-        };
-        let call = call.map(|(name, params)| read_call(name, params)).transpose()?;
+        let action = FUNCTIONS
+            .into_iter()
+            .find(|a| a.function == function)
+            .ok_or_else(|| Error::option("function", "no such function in this package"))?;
+        let call = std::ptr::eq(action, &CALL).then(|| read_call(call_action, call_params)).transpose()?;
         let mut o = read_options(opts, action.function, client.is_some())?;
         let (settings, fetch) = match &client {
             Some(c) => {
@@ -316,23 +308,26 @@ impl Job {
         self.call.timeout_ms()
     }
 
-    /// The next request, signed now: `[url, method, body, name, value, …]`
-    /// (`body` is empty for GET; the names and values are the headers).
-    pub fn request(&mut self) -> Vec<String> {
+    /// The next request, signed now, as one string of lines (one string
+    /// crosses to JS faster than nine): url, method, body (empty for GET),
+    /// then each header's name and value. None of them can hold a line break:
+    /// options with control characters are refused, and the rest is
+    /// percent-encoded, digits or base64.
+    pub fn request(&mut self) -> String {
         let req = self.call.request(js_sys::Date::now());
-        let content_type = req.content_type();
-        let mut out = Vec::with_capacity(3 + 2 * (req.headers.len() + 1));
-        out.push(req.url);
-        out.push(req.method.as_str().to_string());
-        out.push(req.body.unwrap_or_default());
-        for (name, value) in req.headers {
-            out.push(name.to_string());
-            out.push(value);
+        let mut out = String::with_capacity(req.url.len() + req.body.as_ref().map_or(0, String::len) + 160);
+        for part in [req.url.as_str(), req.method.as_str(), req.body.as_deref().unwrap_or("")] {
+            out.push_str(part);
+            out.push('\n');
         }
-        if let Some(ct) = content_type {
-            out.push("content-type".to_string());
-            out.push(ct.to_string());
+        let content_type = req.content_type().map(|ct| ("content-type", ct.to_string()));
+        for (name, value) in req.headers.iter().chain(content_type.iter()) {
+            out.push_str(name);
+            out.push('\n');
+            out.push_str(value);
+            out.push('\n');
         }
+        out.pop();
         out
     }
 
