@@ -59,18 +59,22 @@ const number = (v) => v === undefined || typeof v === "number";
 function plainFields(input, known) {
   try {
     if (typeof input !== "object" || input === null || Object.getPrototypeOf(input) !== Object.prototype) return null;
-    for (const key in input) if (!known.has(key)) return null;
-    const { method, url, accessKey, secretKey, timestamp, clockOffsetMs } = input;
-    const f = { method, url, accessKey, secretKey, timestamp, clockOffsetMs };
-    return text(method) && text(url) && number(timestamp) && number(clockOffsetMs) ? f : null;
+    // Own enumerable properties, as the wasm side reads them (Object.keys), each read once.
+    const f = {};
+    for (const key of Object.keys(input)) {
+      if (!known.has(key)) return null;
+      f[key] = input[key];
+    }
+    return text(f.method) && text(f.url) && number(f.timestamp) && number(f.clockOffsetMs) ? f : null;
   } catch {
     return null; // a throwing getter or a Proxy: the validated path explains
   }
 }
 
-/** `timestamp` as given, else the clock plus `clockOffsetMs` (as the wasm path does). */
+/** `timestamp` as given (-0 as 0), else the clock plus `clockOffsetMs` (as the wasm path does). */
 function timestampOf({ timestamp, clockOffsetMs }) {
-  return timestamp ?? Math.floor(Date.now() + (clockOffsetMs ?? 0));
+  const t = timestamp ?? Math.floor(Date.now() + (clockOffsetMs ?? 0));
+  return t === 0 ? 0 : t;
 }
 
 /** The result of every signRequest path: the wasm side returns its three parts. */
@@ -97,8 +101,12 @@ function put(a, b, c = "", d = "") {
   if (scratch.bytes?.buffer !== scratch.memory.buffer) scratch.bytes = new Uint8Array(scratch.memory.buffer);
   let p = scratch.at;
   for (const s of [a, b, c, d]) {
-    p = write(scratch.bytes, p, s);
-    if (p < 0) return false;
+    const end = write(scratch.bytes, p, s);
+    if (end < 0) {
+      scratch.bytes.fill(0, scratch.at, p + s.length); // what was written may include part of a secret
+      return false;
+    }
+    p = end;
   }
   return true;
 }

@@ -19,7 +19,8 @@ export async function run(job) {
       const [url, method, body, ...pairs] = job.request().split("\n");
       const headers = {};
       for (let i = 0; i < pairs.length; i += 2) headers[pairs[i]] = pairs[i + 1];
-      const attempt = attemptSignal(signal, timeoutMs);
+      if (typeof AbortController !== "function") job.failed("network", new Error("this runtime has no AbortController"));
+      const attempt = attemptSignal(signal, timeoutMs, fetchFn);
       const init = { method, headers, signal: attempt.signal };
       if (body) init.body = body;
       let response, text, failure, race;
@@ -42,7 +43,7 @@ export async function run(job) {
       }
       const wait = failure ? job.failed(failure.why, failure.error) : job.answer(response, text);
       if (wait === undefined) return job.result();
-      if (wait > 0) await sleep(wait, signal);
+      if (wait > 0 && !isAborted(signal)) await sleep(wait, signal);
     }
   } finally {
     job.free();
@@ -53,11 +54,16 @@ export async function run(job) {
  * The signal for one attempt: aborts once `ms` have passed, or when the
  * caller's signal does. A fresh one per attempt (Workers forbid sharing one
  * between requests), and never the caller's long-lived signal itself, so fetch
- * cannot pile listeners onto it. `AbortSignal.timeout` where there is one:
- * no timer to clear, and the cheapest signal to make.
+ * cannot pile listeners onto it. With the runtime's fetch and no caller's
+ * signal, `AbortSignal.timeout`: the cheapest signal to make, and no timer to
+ * clear. Its timer does not keep Node running, which the runtime's fetch does
+ * while a request is open; a caller's fetch may not (a mock that never
+ * answers), so that case gets a timer of its own.
  */
-function attemptSignal(user, ms) {
-  if (!user && typeof AbortSignal.timeout === "function") return { signal: AbortSignal.timeout(ms), done() {} };
+function attemptSignal(user, ms, customFetch) {
+  if (!user && !customFetch && typeof globalThis.AbortSignal?.timeout === "function") {
+    return { signal: AbortSignal.timeout(ms), done() {} };
+  }
   const controller = new AbortController();
   const abort = () => controller.abort();
   const timer = setTimeout(abort, ms);

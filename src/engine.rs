@@ -107,7 +107,7 @@ impl Exchange {
             return Err(e);
         }
         // The server's Retry-After, when it asks for longer than our backoff.
-        Ok(Step::Retry(backoff_ms(attempts - 1, random).max(retry_after.unwrap_or(0))))
+        Ok(Step::Retry(backoff_ms(attempts.saturating_sub(1), random).max(retry_after.unwrap_or(0))))
     }
 
     /// An error that ended the exchange outside an attempt (the caller aborted

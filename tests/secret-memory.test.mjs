@@ -26,3 +26,9 @@ test("no copy of the secret key is left in wasm memory after signing, a Client, 
     assert.equal(inMemory(secret), false, `${name} left the secret in memory`);
   }
 });
+
+test("a secret that turns out not to be ASCII leaves no prefix behind in the fast path's buffer", () => {
+  const ascii = `prefix-s3cr3t-${Math.random().toString(36).slice(2)}`;
+  signRequest({ method: "GET", url: "https://h/x", accessKey: "AK", secretKey: `${ascii}é`, timestamp: 1 });
+  assert.equal(inMemory(ascii), false);
+});

@@ -102,4 +102,14 @@ test("the fast path and the fully validated path give the same answer", () => {
     assert.throws(() => signRequest(bad), (e) => e.name === "NcloudError" && e.kind === "invalid_options", JSON.stringify(bad));
   }
   assert.throws(() => client.signRequest({ method: "GET", url: "https://h/x", secretKey: "x" }), /set once on the Client/);
+
+  // Only own enumerable properties count, on both paths (the wasm side reads Object.keys).
+  const hidden = Object.defineProperty({ method: "GET", url: "https://h/x", accessKey: "AK" }, "secretKey", { value: "SK" });
+  assert.throws(() => signRequest(hidden), (e) => e.option === "secretKey" && /required/.test(e.message));
+  const hiddenTime = Object.defineProperty({ method: "GET", url: "https://h/x" }, "timestamp", { value: 5 });
+  assert.notEqual(client.signRequest(hiddenTime).timestamp, 5);
+  // -0 is 0 on both paths.
+  const zero = { method: "GET", url: "https://h/x", accessKey: "AK", secretKey: "SK", timestamp: -0 };
+  assert.ok(Object.is(signRequest(zero).timestamp, 0));
+  assert.deepEqual(signRequest(zero), signRequest({ ...zero, extra: undefined }));
 });
