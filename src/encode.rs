@@ -10,22 +10,27 @@ use crate::value::{integer_text, Value};
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// Appends `s` to `out`, percent-encoded.
+/// Appends `s` to `out`, percent-encoded: runs of unreserved characters in
+/// one copy each (most of a query), the other bytes as `%XX`.
 pub fn push_encoded(out: &mut String, s: &str) {
-    for &b in s.as_bytes() {
+    let mut start = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[(b >> 4) as usize] as char);
-            out.push(HEX[(b & 15) as usize] as char);
+            continue;
         }
+        // `start..i` is empty or plain ASCII, so always on character boundaries.
+        out.push_str(s.get(start..i).unwrap_or_default());
+        out.push('%');
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+        start = i + 1;
     }
+    out.push_str(s.get(start..).unwrap_or_default());
 }
 
 /// `k1=v1&k2=v2`, each side percent-encoded, in the order given.
 pub fn form(params: &[(String, String)]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(params.iter().map(|(k, v)| k.len() + v.len() + 2).sum::<usize>() + 16);
     for (i, (k, v)) in params.iter().enumerate() {
         if i > 0 {
             out.push('&');
