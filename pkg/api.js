@@ -97,7 +97,7 @@ let scratch;
  * character; false if one is not ASCII (the validated path takes those).
  */
 function put(a, b, c = "", d = "") {
-  scratch ??= { memory: __memory(), at: __scratch()[0], bytes: null };
+  scratch ??= { memory: __memory(), at: __scratch(), bytes: null };
   if (scratch.bytes?.buffer !== scratch.memory.buffer) scratch.bytes = new Uint8Array(scratch.memory.buffer);
   let p = scratch.at;
   for (const s of [a, b, c, d]) {

@@ -25,11 +25,11 @@ thread_local! {
     static SCRATCH: RefCell<Vec<u8>> = RefCell::new(vec![0; SCRATCH_LEN]);
 }
 
-/// Where JS writes the strings, and its length: `[address, length]`.
+/// Where JS writes the strings: the buffer's address in the module's memory.
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __scratch)]
-pub fn scratch() -> Vec<u32> {
-    SCRATCH.with_borrow(|b| vec![b.as_ptr() as usize as u32, b.len() as u32])
+pub fn scratch() -> u32 {
+    SCRATCH.with_borrow(|b| b.as_ptr() as usize as u32)
 }
 
 /// The module's memory, for JS to write into the scratch buffer.
@@ -100,7 +100,6 @@ fn signature(
     let (method, url) = (std::str::from_utf8(method).ok()?, std::str::from_utf8(url).ok()?);
     options::check_text("method", method).ok()?;
     options::check_method(method).ok()?;
-
     if let Some(offset) = clock_offset_ms {
         options::clock_offset(&Opt::Num(offset)).ok()?;
     }
