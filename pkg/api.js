@@ -91,6 +91,10 @@ function signed(timestamp, accessKey, signature) {
 
 /** The scratch buffer (src/js/fast.rs), found on first use: the module is initialised after this file loads. */
 let scratch;
+// The platform's encoder and decoder: native, and several times faster than a
+// JS loop over the characters for strings of this size (README, Benchmarks).
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /**
  * Writes the strings one after another into the scratch buffer, a byte a
@@ -99,31 +103,18 @@ let scratch;
 function put(a, b, c = "", d = "") {
   scratch ??= { memory: __memory(), at: __scratch(), bytes: null };
   if (scratch.bytes?.buffer !== scratch.memory.buffer) scratch.bytes = new Uint8Array(scratch.memory.buffer);
-  let p = scratch.at;
-  for (const s of [a, b, c, d]) {
-    const end = write(scratch.bytes, p, s);
-    if (end < 0) {
-      scratch.bytes.fill(0, scratch.at, p + s.length); // what was written may include part of a secret
-      return false;
-    }
-    p = end;
-  }
-  return true;
-}
-
-/** Writes the ASCII string `s` at `p`; the position after it, or -1 for a character above 0x7f. */
-function write(bytes, p, s) {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0x7f) return -1;
-    bytes[p + i] = c;
-  }
-  return p + s.length;
+  const all = a + b + c + d;
+  const room = scratch.bytes.subarray(scratch.at, scratch.at + 4 * MAX);
+  const { read, written } = encoder.encodeInto(all, room);
+  // One byte for every UTF-16 unit read, all of them read: nothing but ASCII.
+  if (read === all.length && written === all.length) return true;
+  room.fill(0, 0, written); // what was written may include part of a secret
+  return false;
 }
 
 /** The signature the fast path wrote at the start of the scratch buffer. */
 function take(length) {
-  return String.fromCharCode.apply(null, scratch.bytes.subarray(scratch.at, scratch.at + length));
+  return decoder.decode(scratch.bytes.subarray(scratch.at, scratch.at + length));
 }
 
 /** Signs a request to any NCP API Gateway URL: `{ headers, timestamp }`. */
