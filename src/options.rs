@@ -533,7 +533,7 @@ pub fn has_control(s: &str) -> bool {
         return true;
     }
     // U+0080–U+009F are 0xC2 0x80–0x9F in UTF-8; ASCII text (the common case) has no 0xC2.
-    !s.is_ascii() && b.windows(2).any(|w| w[0] == 0xc2 && (0x80..0xa0).contains(&w[1]))
+    !s.is_ascii() && b.windows(2).any(|w| matches!(w, [0xc2, 0x80..=0x9f]))
 }
 
 fn integer(name: &str, value: &Opt, min: f64, max: f64) -> Result<f64> {

@@ -57,7 +57,7 @@ fn sign(input: &JsValue, client: Option<&ClientState>) -> Result<Array> {
     ))
 }
 
-/// What both signing paths compute once the input is checked: the timestamp
+/// What the validated path computes once the input is checked: the timestamp
 /// (given, or the clock plus the offset) and the signature over the URL's target.
 fn signature(s: &options::SignInput) -> Result<(u64, String)> {
     let target = url_target(&s.url)?;
