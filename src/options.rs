@@ -109,7 +109,7 @@ impl Endpoint {
         let path = path.trim_end_matches('/');
         let path_ok = path.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b))
             && !path.split('/').any(is_dot_segment);
-        if !path_ok || path.contains("//") {
+        if !path_ok || path.as_bytes().windows(2).any(|w| w == b"//") {
             return None;
         }
         let mut origin = String::with_capacity(url.len());
@@ -126,8 +126,18 @@ impl Endpoint {
 /// `.` or `..`, also spelled with `%2e`: URL parsers remove such segments,
 /// which would change the target after it was signed.
 fn is_dot_segment(seg: &str) -> bool {
-    let decoded = seg.to_ascii_lowercase().replace("%2e", ".");
-    decoded == "." || decoded == ".."
+    // One or two dots, each "." or "%2e" (any case): at most 6 bytes.
+    let mut dots = 0;
+    let mut rest = seg.as_bytes();
+    while !rest.is_empty() {
+        rest = match rest {
+            [b'.', tail @ ..] => tail,
+            [b'%', b'2', b'e' | b'E', tail @ ..] => tail,
+            _ => return false,
+        };
+        dots += 1;
+    }
+    dots == 1 || dots == 2
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -438,8 +448,16 @@ pub fn parse(entries: &[(String, Opt)], scope: Scope) -> Result<Settings> {
         s.endpoint = Some(site);
     }
     if let Scope::Standalone(a) | Scope::ClientCall(a) = scope {
-        // Keep the action's declared order whatever order the caller used.
-        s.params.sort_by_key(|(n, _)| a.params.iter().position(|p| p.name == *n));
+        // Keep the action's declared order whatever order the caller used
+        // (a handful of names: picked in order rather than sorted).
+        let mut ordered = Vec::with_capacity(s.params.len());
+        for p in a.params {
+            if let Some(i) = s.params.iter().position(|(n, _)| *n == p.name) {
+                ordered.push(s.params.swap_remove(i));
+            }
+        }
+        ordered.append(&mut s.params);
+        s.params = ordered;
     }
     Ok(s)
 }

@@ -189,7 +189,7 @@ pub fn signed_headers(
     access_key: &str,
 ) -> Vec<(&'static str, String)> {
     let mut digits = [0u8; 20];
-    let ts = String::from_utf8_lossy(decimal(timestamp, &mut digits)).into_owned();
+    let ts = std::str::from_utf8(decimal(timestamp, &mut digits)).unwrap_or_default().to_string();
     vec![
         ("x-ncp-apigw-timestamp", ts),
         ("x-ncp-iam-access-key", access_key.to_string()),

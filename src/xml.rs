@@ -162,14 +162,14 @@ fn object_of(children: Vec<(String, Value)>) -> Map {
     let name = |i: usize| names.get(i).map(String::as_str);
     let mut order: Vec<usize> = (0..slots.len()).collect();
     order.sort_by_key(|&i| name(i)); // stable: positions stay ascending within a name
-    let mut fields: Vec<(usize, String, Value)> = Vec::with_capacity(slots.len());
+    // Each name's field goes where its first occurrence was: placed by
+    // position, so the output keeps the document's order without a second sort.
+    let mut fields: Vec<Option<(String, Value)>> = (0..slots.len()).map(|_| None).collect();
     for run in order.chunk_by(|&a, &b| name(a) == name(b)) {
         let first = run.first().copied().unwrap_or(0);
         let mut taken = run.iter().filter_map(|&i| slots.get_mut(i).and_then(Option::take));
-        if run.len() == 1 {
-            if let Some((k, v)) = taken.next() {
-                fields.push((first, k, v));
-            }
+        let field = if run.len() == 1 {
+            taken.next()
         } else {
             let mut key = String::new();
             let items: Vec<Value> = taken
@@ -178,11 +178,13 @@ fn object_of(children: Vec<(String, Value)>) -> Map {
                     v
                 })
                 .collect();
-            fields.push((first, key, Value::Arr(items)));
+            Some((key, Value::Arr(items)))
+        };
+        if let Some(slot) = fields.get_mut(first) {
+            *slot = field;
         }
     }
-    fields.sort_by_key(|(i, _, _)| *i);
-    Map::from_unique(fields.into_iter().map(|(_, k, v)| (k, v)).collect())
+    Map::from_unique(fields.into_iter().flatten().collect())
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
