@@ -162,6 +162,7 @@ fn object_of(children: Vec<(String, Value)>) -> Map {
     let name = |i: usize| names.get(i).map(String::as_str);
     let mut order: Vec<usize> = (0..slots.len()).collect();
     order.sort_by_key(|&i| name(i)); // stable: positions stay ascending within a name
+
     // Each name's field goes where its first occurrence was: placed by
     // position, so the output keeps the document's order without a second sort.
     let mut fields: Vec<Option<(String, Value)>> = (0..slots.len()).map(|_| None).collect();
