@@ -90,8 +90,8 @@ impl Endpoint {
         } else {
             return None;
         };
-        let (authority, path) = match rest.find('/') {
-            Some(i) => rest.split_at(i),
+        let (authority, path) = match byte_pos(rest, b'/') {
+            Some(i) => rest.split_at_checked(i)?,
             None => (rest, ""),
         };
         let (host, port) = split_port(authority)?;
@@ -108,7 +108,7 @@ impl Endpoint {
         }
         let path = path.trim_end_matches('/');
         let path_ok = path.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b))
-            && !path.split('/').any(is_dot_segment);
+            && !path.as_bytes().split(|&b| b == b'/').any(is_dot_segment);
         if !path_ok || path.as_bytes().windows(2).any(|w| w == b"//") {
             return None;
         }
@@ -125,10 +125,10 @@ impl Endpoint {
 
 /// `.` or `..`, also spelled with `%2e`: URL parsers remove such segments,
 /// which would change the target after it was signed.
-fn is_dot_segment(seg: &str) -> bool {
+fn is_dot_segment(seg: &[u8]) -> bool {
     // One or two dots, each "." or "%2e" (any case): at most 6 bytes.
     let mut dots = 0;
-    let mut rest = seg.as_bytes();
+    let mut rest = seg;
     while !rest.is_empty() {
         rest = match rest {
             [b'.', tail @ ..] => tail,
@@ -138,6 +138,12 @@ fn is_dot_segment(seg: &str) -> bool {
         dots += 1;
     }
     dots == 1 || dots == 2
+}
+
+/// Where the ASCII byte `b` first occurs in `s`: a plain scan, without the
+/// character searcher (and its memchr) that `str::find` brings into the module.
+pub fn byte_pos(s: &str, b: u8) -> Option<usize> {
+    s.bytes().position(|c| c == b)
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -152,14 +158,14 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 /// Splits `host:port`, checking the port is 1..=65535. IPv6 hosts keep their brackets.
 fn split_port(authority: &str) -> Option<(&str, Option<&str>)> {
     let colon = if authority.starts_with('[') {
-        let close = authority.find(']')?;
+        let close = byte_pos(authority, b']')?;
         match authority.get(close + 1..)? {
             "" => None,
             rest if rest.starts_with(':') => Some(close + 1),
             _ => return None,
         }
     } else {
-        authority.rfind(':')
+        authority.bytes().rposition(|b| b == b':')
     };
     match colon {
         None => Some((authority, None)),

@@ -8,6 +8,7 @@
 //! become strings. Hand-written rather than a general XML crate because this
 //! subset is all NCP sends and it costs a few KB of wasm instead of tens.
 
+use crate::options::byte_pos;
 use crate::value::{Map, Value};
 
 /// Nesting deeper than this is refused rather than risking the stack.
@@ -195,10 +196,10 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// Decodes the five named entities and numeric references.
 fn unescape_into(out: &mut String, raw: &str) -> Option<()> {
     let mut rest = raw;
-    while let Some(amp) = rest.find('&') {
+    while let Some(amp) = byte_pos(rest, b'&') {
         out.push_str(rest.get(..amp)?);
         let after = rest.get(amp + 1..)?;
-        let semi = after.find(';')?;
+        let semi = byte_pos(after, b';')?;
         let entity = after.get(..semi)?;
         let c = match entity {
             "amp" => '&',

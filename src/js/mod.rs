@@ -94,7 +94,8 @@ fn url_target(url: &str) -> Result<Cow<'_, str>> {
         // A plain target has no fragment: its end is the URL's end.
         return if target.ends_with('?') { Err(empty_query()) } else { Ok(Cow::Borrowed(target)) };
     }
-    if url.split('#').next().is_some_and(|u| u.ends_with('?')) {
+    let before_fragment = url.get(..options::byte_pos(url, b'#').unwrap_or(url.len())).unwrap_or(url);
+    if before_fragment.ends_with('?') {
         return Err(empty_query());
     }
     let bad =
