@@ -7,7 +7,7 @@ use crate::actions::{self, Action, EXPORT};
 use crate::engine::{Exchange, RawResponse, Step};
 use crate::error::{Error, Result};
 use crate::request::{Plan, Request};
-use crate::value::{integer_text, Value};
+use crate::value::{integer_text, parse_unsigned, Value};
 
 /// What the runtime does next.
 #[derive(Debug)]
@@ -40,7 +40,7 @@ struct Pages {
 impl Call {
     pub fn new(action: &'static Action, mut plan: Plan, all_pages: bool) -> Call {
         let pages = (all_pages && action.list_field.is_some()).then(|| {
-            let first = take_param(&mut plan.params, "pageNo").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+            let first = take_param(&mut plan.params, "pageNo").and_then(|p| parse_unsigned(&p, 10)).unwrap_or(1);
             let size = take_param(&mut plan.params, "pageSize").unwrap_or_else(|| "100".to_string());
             // Bounded: NCP's pageSize is at most 1000, so this covers ten million rows.
             Pages {

@@ -10,7 +10,7 @@
 use crate::actions::{Action, Param, ParamType};
 use crate::error::{Error, Result};
 use crate::sign::Signer;
-use crate::value::integer_text;
+use crate::value::{integer_text, parse_unsigned};
 use std::rc::Rc;
 
 /// One option value as it arrived from JS.
@@ -172,7 +172,7 @@ fn split_port(authority: &str) -> Option<(&str, Option<&str>)> {
         Some(i) => {
             let port = authority.get(i + 1..)?;
             let n: u32 = if port.len() <= 5 && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) {
-                port.parse().ok()?
+                u32::try_from(parse_unsigned(port, 10)?).ok()?
             } else {
                 return None;
             };
@@ -482,7 +482,7 @@ fn param(p: &Param, value: &Opt) -> Result<String> {
             // NCP sends numbers as strings at times; accept a digit string too.
             let n = match value {
                 Opt::Str(s) if !s.is_empty() && s.len() < 16 && s.bytes().all(|b| b.is_ascii_digit()) => {
-                    s.parse::<u64>().map_or(f64::NAN, |n| n as f64)
+                    parse_unsigned(s, 10).map_or(f64::NAN, |n| n as f64)
                 }
                 _ => integer(p.name, value, min, max)?,
             };

@@ -5,7 +5,7 @@
 //! arrays, sizes and counts numbers, `is*` flags booleans.
 
 use crate::error::{Error, Kind, Result};
-use crate::value::{integer_text, Map, Value};
+use crate::value::{integer_text, parse_unsigned, Map, Value};
 use crate::{json, xml};
 
 /// Reads an answer to `action`. On success returns the unwrapped, normalised
@@ -224,12 +224,30 @@ fn normalize(key: &str, v: &mut Value, depth: usize) {
 /// NCP's sizes and counts are whole numbers (Java Integer/Long); anything
 /// else stays the string it was. (No float parsing: it costs module size.)
 fn number(s: &str) -> Option<f64> {
-    s.trim().parse::<i64>().ok().map(|n| n as f64)
+    let t = s.trim();
+    match t.strip_prefix('-') {
+        // i64's range, as Java's Long: down to -2^63, up to 2^63 - 1.
+        Some(digits) if !digits.starts_with('+') => {
+            parse_unsigned(digits, 10).filter(|&n| n <= 1 << 63).map(|n| -(n as f64))
+        }
+        Some(_) => None,
+        None => parse_unsigned(t, 10).filter(|&n| n < 1 << 63).map(|n| n as f64),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_read_as_java_longs_like_str_parse_i64() {
+        for t in ["0", "-5", "+3", " 12 ", "9223372036854775807", "9223372036854775808", "-9223372036854775808"] {
+            assert_eq!(number(t), t.trim().parse::<i64>().ok().map(|n| n as f64), "{t}");
+        }
+        for t in ["-9223372036854775809", "-+3", "1.5", "", "-", "12a"] {
+            assert_eq!(number(t), None, "{t}");
+        }
+    }
 
     fn json(v: serde_json::Value) -> Value {
         Value::from(v)

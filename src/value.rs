@@ -91,6 +91,20 @@ impl Value {
     }
 }
 
+/// An optional `+` and ASCII digits in `radix` (10 or 16), as `str::parse`
+/// reads an unsigned integer; `None` on anything else or overflow. One
+/// function for every integer the module reads, instead of one generic
+/// `FromStr` instantiation per integer type.
+pub fn parse_unsigned(s: &str, radix: u32) -> Option<u64> {
+    let digits = s.strip_prefix('+').unwrap_or(s);
+    if digits.is_empty() {
+        return None;
+    }
+    digits
+        .bytes()
+        .try_fold(0u64, |n, b| n.checked_mul(u64::from(radix))?.checked_add(u64::from(char::from(b).to_digit(radix)?)))
+}
+
 /// Whole numbers in decimal without the formatting machinery; `None` for
 /// fractions and values beyond 2^53, which NCP's parameters never are.
 pub fn integer_text(n: f64) -> Option<String> {
@@ -150,6 +164,20 @@ impl From<serde_json::Value> for Value {
 
 #[cfg(test)]
 mod tests {
+    use super::parse_unsigned;
+
+    #[test]
+    fn parse_unsigned_reads_integers_as_str_parse_does() {
+        for s in ["0", "7", "+7", "007", "4294967295", "4294967296", "18446744073709551615", "18446744073709551616"] {
+            assert_eq!(parse_unsigned(s, 10), s.parse::<u64>().ok(), "{s}");
+        }
+        for s in ["", "+", "-1", " 1", "1 ", "1e3", "++1", "0x10"] {
+            assert_eq!(parse_unsigned(s, 10), None, "{s}");
+        }
+        assert_eq!(parse_unsigned("fF", 16), Some(255));
+        assert_eq!(parse_unsigned("g", 16), None);
+    }
+
     use super::*;
 
     #[test]

@@ -9,7 +9,7 @@
 //! subset is all NCP sends and it costs a few KB of wasm instead of tens.
 
 use crate::options::byte_pos;
-use crate::value::{Map, Value};
+use crate::value::{parse_unsigned, Map, Value};
 
 /// Nesting deeper than this is refused rather than risking the stack.
 const MAX_DEPTH: usize = 64;
@@ -209,9 +209,9 @@ fn unescape_into(out: &mut String, raw: &str) -> Option<()> {
             "apos" => '\'',
             _ => {
                 let code = if let Some(hex) = entity.strip_prefix("#x").or_else(|| entity.strip_prefix("#X")) {
-                    u32::from_str_radix(hex, 16).ok()?
+                    u32::try_from(parse_unsigned(hex, 16)?).ok()?
                 } else {
-                    entity.strip_prefix('#')?.parse::<u32>().ok()?
+                    u32::try_from(parse_unsigned(entity.strip_prefix('#')?, 10)?).ok()?
                 };
                 char::from_u32(code)?
             }
