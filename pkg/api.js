@@ -101,10 +101,13 @@ const decoder = new TextDecoder();
  * character; false if one is not ASCII (the validated path takes those).
  */
 function put(a, b, c = "", d = "") {
-  scratch ??= { memory: __memory(), at: __scratch(), bytes: null };
+  if (!scratch) {
+    const [at, length] = __scratch();
+    scratch = { memory: __memory(), at, length, bytes: null };
+  }
   if (scratch.bytes?.buffer !== scratch.memory.buffer) scratch.bytes = new Uint8Array(scratch.memory.buffer);
   const all = a + b + c + d;
-  const room = scratch.bytes.subarray(scratch.at, scratch.at + 4 * MAX);
+  const room = scratch.bytes.subarray(scratch.at, scratch.at + scratch.length);
   const { read, written } = encoder.encodeInto(all, room);
   // One byte for every UTF-16 unit read, all of them read: nothing but ASCII.
   if (read === all.length && written === all.length) return true;

@@ -18,7 +18,8 @@ pub fn push_encoded(out: &mut String, s: &str) {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             continue;
         }
-        // `start..i` is empty or plain ASCII, so always on character boundaries.
+        // `start..i` is plain ASCII, or empty (then `get` gives nothing,
+        // wherever it lies): never a cut through a character.
         out.push_str(s.get(start..i).unwrap_or_default());
         out.push('%');
         out.push(HEX[(b >> 4) as usize] as char);

@@ -228,7 +228,8 @@ fn number(s: &str) -> Option<f64> {
     match t.strip_prefix('-') {
         // i64's range, as Java's Long: down to -2^63, up to 2^63 - 1.
         Some(digits) if !digits.starts_with('+') => {
-            parse_unsigned(digits, 10).filter(|&n| n <= 1 << 63).map(|n| -(n as f64))
+            parse_unsigned(digits, 10).filter(|&n| n <= 1 << 63).map(|n| 0.0 - n as f64)
+            // "-0" is 0, not -0
         }
         Some(_) => None,
         None => parse_unsigned(t, 10).filter(|&n| n < 1 << 63).map(|n| n as f64),
@@ -247,6 +248,7 @@ mod tests {
         for t in ["-9223372036854775809", "-+3", "1.5", "", "-", "12a"] {
             assert_eq!(number(t), None, "{t}");
         }
+        assert!(number("-0").is_some_and(f64::is_sign_positive), "-0 reads as 0");
     }
 
     fn json(v: serde_json::Value) -> Value {

@@ -25,11 +25,12 @@ thread_local! {
     static SCRATCH: RefCell<Vec<u8>> = RefCell::new(vec![0; SCRATCH_LEN]);
 }
 
-/// Where JS writes the strings: the buffer's address in the module's memory.
+/// Where JS writes the strings: `[address, length]` of the buffer in the
+/// module's memory (JS never writes past the length it is given here).
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __scratch)]
-pub fn scratch() -> u32 {
-    SCRATCH.with_borrow(|b| b.as_ptr() as usize as u32)
+pub fn scratch() -> Vec<u32> {
+    SCRATCH.with_borrow(|b| vec![b.as_ptr() as usize as u32, b.len() as u32])
 }
 
 /// The module's memory, for JS to write into the scratch buffer.
