@@ -5,7 +5,7 @@
 
 use crate::actions::{self, Action, EXPORT};
 use crate::engine::{Exchange, RawResponse, Step};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::request::{Plan, Request};
 use crate::value::{integer_text, parse_unsigned, Value};
 
@@ -58,8 +58,9 @@ impl Call {
         call
     }
 
-    pub fn timeout_ms(&self) -> u32 {
-        self.exchange.plan().timeout_ms
+    /// The settings of the request being sent (timeout, endpoint, …).
+    pub fn plan(&self) -> &Plan {
+        self.exchange.plan()
     }
 
     /// The request to send now, signed at `now_ms`.
@@ -99,11 +100,6 @@ impl Call {
         Ok(Next::Send(0))
     }
 
-    /// An error that ended the call outside an attempt, with the attempts made.
-    pub fn stopped(&self, e: Error) -> Error {
-        self.exchange.stopped(e)
-    }
-
     /// With `allPages`, points the exchange at the next page.
     fn next_page(&mut self) {
         if let Some(pages) = &mut self.pages {
@@ -125,6 +121,7 @@ fn take_param(params: &mut Vec<(String, String)>, name: &str) -> Option<String> 
 mod tests {
     use super::*;
     use crate::actions::LIST_BACKUPS;
+    use crate::error::Error;
     use crate::options::{parse, Opt, Scope};
 
     fn plan(extra: &[(&str, Opt)]) -> Plan {

@@ -109,13 +109,6 @@ impl Exchange {
         // The server's Retry-After, when it asks for longer than our backoff.
         Ok(Step::Retry(backoff_ms(attempts.saturating_sub(1), random).max(retry_after.unwrap_or(0))))
     }
-
-    /// An error that ended the exchange outside an attempt (the caller aborted
-    /// during a wait), with the attempts made so far.
-    pub fn stopped(&self, mut e: Error) -> Error {
-        e.attempts = self.attempts;
-        e
-    }
 }
 
 #[cfg(test)]

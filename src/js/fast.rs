@@ -8,9 +8,8 @@
 //! validated path, whose NcloudError says what is wrong. Measured in the
 //! README (Benchmarks): the signing rows and "what we tried".
 
-use super::{client_credentials, ClientState};
+use super::{client_credentials, sliced_target, ClientState};
 use crate::options::{self, Opt, MAX_VALUE_LEN};
-use crate::request;
 use crate::sign::Signer;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -112,7 +111,7 @@ fn signature(
     if url.len() > MAX_VALUE_LEN {
         return None;
     }
-    let target = request::plain_target(url).filter(|t| !t.ends_with('?'))?;
+    let target = sliced_target(url)?;
     let mut out = [0u8; SIGNATURE_LEN];
     let n = match client {
         Some(c) => {

@@ -88,15 +88,13 @@ extern "C" {
 /// (escapes to add, dot segments, no path, …) is left to that parser, so the
 /// signature covers exactly what goes on the wire.
 fn url_target(url: &str) -> Result<Cow<'_, str>> {
-    // Runtimes disagree on sending an empty query ("/x?" or "/x").
-    let empty_query = || Error::option("url", "url ends with an empty query (\"?\"); remove the \"?\"");
-    if let Some(target) = request::plain_target(url) {
-        // A plain target has no fragment: its end is the URL's end.
-        return if target.ends_with('?') { Err(empty_query()) } else { Ok(Cow::Borrowed(target)) };
+    if let Some(target) = sliced_target(url) {
+        return Ok(Cow::Borrowed(target));
     }
     let before_fragment = url.get(..options::byte_pos(url, b'#').unwrap_or(url.len())).unwrap_or(url);
     if before_fragment.ends_with('?') {
-        return Err(empty_query());
+        // Runtimes disagree on sending an empty query ("/x?" or "/x").
+        return Err(Error::option("url", "url ends with an empty query (\"?\"); remove the \"?\""));
     }
     let bad =
         || Error::option("url", "url must be an absolute http(s) URL such as \"https://ncloud.apigw.ntruss.com/…\"");
@@ -107,6 +105,14 @@ fn url_target(url: &str) -> Result<Cow<'_, str>> {
     let mut target = u.pathname();
     target.push_str(&u.search());
     Ok(Cow::Owned(target))
+}
+
+/// The target of a URL that needs no parser (see [`request::plain_target`])
+/// and does not end in an empty query, which [`url_target`] refuses. A plain
+/// target has no fragment, so its end is the URL's end. Both signing paths
+/// slice through here.
+fn sliced_target(url: &str) -> Option<&str> {
+    request::plain_target(url).filter(|t| !t.ends_with('?'))
 }
 
 /// Credentials and transport settings kept by a [`Client`]. The secret is
@@ -229,8 +235,6 @@ pub struct Job {
     call: Call,
     fetch: Option<Function>,
     signal: Option<AbortSignal>,
-    /// The scheme and host requests go to, for network error messages.
-    origin: String,
     result: Option<Value>,
 }
 
@@ -272,8 +276,7 @@ impl Job {
         if signal.as_ref().is_some_and(signal_aborted) {
             return Err(transport::aborted());
         }
-        let origin = plan.endpoint.origin.clone();
-        Ok(Job { call: Call::new(action, plan, all_pages), fetch, signal, origin, result: None })
+        Ok(Job { call: Call::new(action, plan, all_pages), fetch, signal, result: None })
     }
 
     /// Feeds an attempt's outcome to the call: `Some(ms)` to wait before
@@ -306,7 +309,7 @@ impl Job {
 
     #[wasm_bindgen(getter = timeoutMs)]
     pub fn timeout_ms(&self) -> u32 {
-        self.call.timeout_ms()
+        self.call.plan().timeout_ms
     }
 
     /// The next request, signed now, as one string of lines (one string
@@ -343,7 +346,8 @@ impl Job {
     /// The attempt failed: `why` is "aborted", "timeout" or "network"
     /// (`error` is what fetch threw). As [`Job::answer`]: a wait, or throws.
     pub fn failed(&mut self, why: &str, error: JsValue) -> std::result::Result<Option<u32>, JsValue> {
-        let e = transport::failure(why, &error, &self.origin, self.call.timeout_ms());
+        let plan = self.call.plan();
+        let e = transport::failure(why, &error, &plan.endpoint.origin, plan.timeout_ms);
         self.report(Err(e)).map_err(to_js)
     }
 
