@@ -173,11 +173,11 @@ export class Client extends WasmClient {
   }
 
   call(action, params, opts) {
-    return this.__wbg_ptr ? send(() => this.__job("call", opts, action, params)) : Promise.reject(freed());
+    return this.#send("call", opts, action, params);
   }
 
-  #send(name, opts) {
-    return this.__wbg_ptr ? send(() => this.__job(name, opts)) : Promise.reject(freed());
+  #send(name, opts, action, params) {
+    return this.__wbg_ptr ? send(() => this.__job(name, opts, action, params)) : Promise.reject(freed());
   }
 
   toJSON() {

@@ -143,7 +143,7 @@ impl Request {
 /// re-escaped, with no dot segments or fragment. `None` means "ask the parser".
 pub fn plain_target(url: &str) -> Option<&str> {
     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
-    let slash = rest.bytes().position(|b| b == b'/')?;
+    let slash = crate::options::byte_pos(rest, b'/')?;
     let (authority, target) = rest.split_at(slash);
     let authority_ok = !authority.is_empty()
         && authority.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));

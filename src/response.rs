@@ -227,9 +227,9 @@ fn number(s: &str) -> Option<f64> {
     let t = s.trim();
     match t.strip_prefix('-') {
         // i64's range, as Java's Long: down to -2^63, up to 2^63 - 1.
+        // `0.0 - n`, not `-n`: "-0" is 0, not -0.
         Some(digits) if !digits.starts_with('+') => {
             parse_unsigned(digits, 10).filter(|&n| n <= 1 << 63).map(|n| 0.0 - n as f64)
-            // "-0" is 0, not -0
         }
         Some(_) => None,
         None => parse_unsigned(t, 10).filter(|&n| n < 1 << 63).map(|n| n as f64),
