@@ -23,11 +23,11 @@ pkg: setup
 test:
 	@bash scripts/setup.sh test
 	@bash scripts/build-pkg.sh
-	cargo fmt --check
-	cargo clippy --quiet --all-targets -- -D warnings
+	cargo fmt --all --check
+	cargo clippy --quiet --workspace --all-targets -- -D warnings
 	@# The JS surface compiles only for wasm (skipped on the Debian fallback, which has no rustup target).
 	@if [ ! -f .tools/debian-web ]; then cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings; fi
-	cargo test --quiet
+	cargo test --quiet --workspace
 	node --test --test-reporter=spec tests/
 
 # The demo page against the local simulator: http://127.0.0.1:$(PORT)/

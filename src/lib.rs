@@ -26,3 +26,8 @@ pub mod xml;
 
 #[cfg(target_arch = "wasm32")]
 mod js;
+/// talc instead of std's dlmalloc: 3.8 KB less wasm (1.6 KB gzip), no
+/// measurable change in signing speed (README, Size).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
