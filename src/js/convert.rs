@@ -58,6 +58,7 @@ pub fn signal_aborted(signal: &AbortSignal) -> bool {
 
 /// The JS `NcloudError` for an [`Error`].
 pub fn to_js(e: Error) -> JsValue {
+    let e = e.into_details();
     create_error(e.kind.as_str(), &e.message, e.status, e.code, e.request_id, e.attempts, e.retryable, e.option)
 }
 
