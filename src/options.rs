@@ -662,10 +662,9 @@ fn quote(name: &str) -> String {
 
 /// The candidate closest to `name` by case-insensitive edit distance, if close enough.
 pub fn nearest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let lower = name.to_ascii_lowercase();
     let mut best: Option<(usize, &'a str)> = None;
     for c in candidates {
-        let d = distance(&lower, &c.to_ascii_lowercase());
+        let d = distance(name, c);
         if best.map_or(true, |(bd, _)| d < bd) {
             best = Some((d, c));
         }
@@ -674,20 +673,25 @@ pub fn nearest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
     best.filter(|(d, _)| *d <= limit).map(|(_, c)| c)
 }
 
-/// Levenshtein distance over chars; inputs are option names, so short.
+/// Levenshtein distance over bytes, ASCII case folded: the candidates are
+/// ASCII option names (both sides are cut at 64 bytes). One row on the stack;
+/// every index is below 65 by construction.
 fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().take(64).enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
+    let b = b.as_bytes().get(..64).unwrap_or(b.as_bytes());
+    let mut row = [0usize; 65];
+    for (j, slot) in row.iter_mut().enumerate() {
+        *slot = j;
     }
-    prev[b.len()]
+    for (i, ca) in a.bytes().take(64).enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(!ca.eq_ignore_ascii_case(cb))).min(above + 1).min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 #[cfg(test)]
@@ -876,5 +880,8 @@ mod tests {
         assert_eq!(nearest("filename", &["fileName", "bucketName"]), Some("fileName"));
         assert_eq!(nearest("timeout", &["timeoutMs", "timestamp"]), Some("timeoutMs"));
         assert_eq!(nearest("qqqq", &["fileName"]), None);
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(distance("BUCKETNAME", "bucketName"), 0);
     }
 }
