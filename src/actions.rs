@@ -118,10 +118,10 @@ pub fn export_result(body: &Map, status: u16) -> Value {
 }
 
 /// One page of a list action: `(requestId, totalRows, items)`.
-pub fn list_page(action: &Action, body: &Map) -> Result<(String, u64, Vec<Value>)> {
+pub fn list_page(action: &Action, mut body: Map) -> Result<(String, u64, Vec<Value>)> {
     let (list, _) = action.list_field.unwrap_or(("", ""));
-    let items = match body.get(list) {
-        Some(Value::Arr(items)) => items.clone(),
+    let items = match body.remove(list) {
+        Some(Value::Arr(items)) => items,
         None | Some(Value::Null) => Vec::new(),
         Some(_) => {
             return Err(Error::new(Kind::BadResponse, concat_msg("the response's ", list, " is not a list")));
@@ -131,7 +131,7 @@ pub fn list_page(action: &Action, body: &Map) -> Result<(String, u64, Vec<Value>
         Some(Value::Num(n)) if *n >= 0.0 => *n as u64,
         _ => items.len() as u64,
     };
-    Ok((field(body, "requestId"), total, items))
+    Ok((field(&body, "requestId"), total, items))
 }
 
 /// `{ requestId, totalRows, <items> }`.
@@ -183,12 +183,12 @@ mod tests {
         let body = obj(
             serde_json::json!({"requestId": "r", "totalRows": 3, "cloudPostgresqlBucketList": [{"bucketName": "a"}]}),
         );
-        let (rid, total, items) = list_page(&LIST_BUCKETS, &body).unwrap();
+        let (rid, total, items) = list_page(&LIST_BUCKETS, body).unwrap();
         assert_eq!((rid.as_str(), total, items.len()), ("r", 3, 1));
-        let (_, total, items) = list_page(&LIST_BUCKETS, &Map::new()).unwrap();
+        let (_, total, items) = list_page(&LIST_BUCKETS, Map::new()).unwrap();
         assert_eq!((total, items.len()), (0, 0));
         let odd = obj(serde_json::json!({"cloudPostgresqlBucketList": "nope"}));
-        assert_eq!(list_page(&LIST_BUCKETS, &odd).unwrap_err().kind, Kind::BadResponse);
+        assert_eq!(list_page(&LIST_BUCKETS, odd).unwrap_err().kind, Kind::BadResponse);
         let v = list_result(&LIST_BUCKETS, "r".into(), 1, vec![json(serde_json::json!({"bucketName": "a"}))]);
         assert_eq!(v, json(serde_json::json!({"requestId": "r", "totalRows": 1, "buckets": [{"bucketName": "a"}]})));
     }

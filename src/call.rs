@@ -81,7 +81,7 @@ impl Call {
                 Value::Obj(reply.body)
             }));
         }
-        let (request_id, total, mut items) = actions::list_page(self.action, &reply.body)?;
+        let (request_id, total, mut items) = actions::list_page(self.action, reply.body)?;
         let Some(pages) = self.pages.as_mut() else {
             return Ok(Next::Done(actions::list_result(self.action, request_id, total, items)));
         };
