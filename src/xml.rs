@@ -155,38 +155,51 @@ impl<'a> Parser<'a> {
 
 /// Children as an object. A name repeated outside a `*List` wrapper keeps
 /// every value, as an array in the place of its first occurrence. Equal names
-/// are grouped by sorting (O(n log n)): a hostile body with many children
-/// must not cost quadratic time.
+/// are found by sorting (O(n log n)): a hostile body with many children must
+/// not cost quadratic time.
 fn object_of(children: Vec<(String, Value)>) -> Map {
-    let names: Vec<String> = children.iter().map(|(k, _)| k.clone()).collect();
-    let mut slots: Vec<Option<(String, Value)>> = children.into_iter().map(Some).collect();
-    let name = |i: usize| names.get(i).map(String::as_str);
-    let mut order: Vec<usize> = (0..slots.len()).collect();
+    let name = |i: usize| children.get(i).map(|(k, _)| k.as_str());
+    let mut order: Vec<usize> = (0..children.len()).collect();
     order.sort_by_key(|&i| name(i)); // stable: positions stay ascending within a name
-
-    // Each name's field goes where its first occurrence was: placed by
-    // position, so the output keeps the document's order without a second sort.
-    let mut fields: Vec<Option<(String, Value)>> = (0..slots.len()).map(|_| None).collect();
-    for run in order.chunk_by(|&a, &b| name(a) == name(b)) {
-        let first = run.first().copied().unwrap_or(0);
-        let mut taken = run.iter().filter_map(|&i| slots.get_mut(i).and_then(Option::take));
-        let field = if run.len() == 1 {
-            taken.next()
-        } else {
-            let mut key = String::new();
-            let items: Vec<Value> = taken
-                .map(|(k, v)| {
-                    key = k;
-                    v
-                })
-                .collect();
-            Some((key, Value::Arr(items)))
-        };
-        if let Some(slot) = fields.get_mut(first) {
-            *slot = field;
+    // For each child, the position of the first child of its name; `usize::MAX`
+    // marks a first occurrence whose name comes again.
+    let mut first: Vec<usize> = (0..children.len()).collect();
+    for pair in order.windows(2) {
+        if let [a, b] = *pair {
+            if name(a) == name(b) {
+                let f = first.get(a).copied().unwrap_or(a).min(a);
+                set(&mut first, b, f);
+                set(&mut first, f, usize::MAX);
+            }
         }
     }
-    Map::from_unique(fields.into_iter().flatten().collect())
+    // In document order: a first occurrence opens its field (an array when
+    // its name repeats); a repeat joins the array at its first's field.
+    let mut fields: Vec<(String, Value)> = Vec::with_capacity(children.len());
+    let mut field_of = vec![0; children.len()];
+    for (i, (k, v)) in children.into_iter().enumerate() {
+        match first.get(i).copied() {
+            Some(f) if f == i || f == usize::MAX => {
+                set(&mut field_of, i, fields.len());
+                fields.push((k, if f == i { v } else { Value::Arr(vec![v]) }));
+            }
+            Some(f) => {
+                let at = field_of.get(f).copied().unwrap_or(usize::MAX);
+                if let Some((_, Value::Arr(items))) = fields.get_mut(at) {
+                    items.push(v);
+                }
+            }
+            None => {}
+        }
+    }
+    Map::from_unique(fields)
+}
+
+/// `v[i] = x`, if `i` is in range.
+fn set(v: &mut [usize], i: usize, x: usize) {
+    if let Some(slot) = v.get_mut(i) {
+        *slot = x;
+    }
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -274,6 +287,12 @@ mod tests {
             parse("<r><k>1</k><k>2</k><k>3</k></r>").unwrap(),
             json(serde_json::json!({"r": {"k": ["1", "2", "3"]}}))
         );
+        let got = parse("<r><a>1</a><k>x</k><a>2</a><b>y</b><a>3</a><b>z</b></r>").unwrap();
+        let r = got.as_object().unwrap().get("r").unwrap().as_object().unwrap();
+        let keys: Vec<&str> = r.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["a", "k", "b"]);
+        assert_eq!(r.get("a"), Some(&json(serde_json::json!(["1", "2", "3"]))));
+        assert_eq!(r.get("b"), Some(&json(serde_json::json!(["y", "z"]))));
     }
 
     #[test]
