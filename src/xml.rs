@@ -160,7 +160,9 @@ impl<'a> Parser<'a> {
 fn object_of(children: Vec<(String, Value)>) -> Map {
     let name = |i: usize| children.get(i).map(|(k, _)| k.as_str());
     let mut order: Vec<usize> = (0..children.len()).collect();
-    order.sort_by_key(|&i| name(i)); // stable: positions stay ascending within a name
+    // Stable: positions stay ascending within a name.
+    order.sort_by_key(|&i| name(i));
+
     // For each child, the position of the first child of its name; `usize::MAX`
     // marks a first occurrence whose name comes again.
     let mut first: Vec<usize> = (0..children.len()).collect();
