@@ -504,7 +504,10 @@ pub fn text(name: &str, value: &Opt) -> Result<String> {
 
 /// What [`text`] checks of a string value.
 pub fn check_text(name: &str, s: &str) -> Result<()> {
-    if s.trim().is_empty() {
+    // Blank: only white space. A value that starts with a visible ASCII
+    // character (nearly all) is not, which spares the Unicode trim.
+    let visible_first = s.as_bytes().first().is_some_and(u8::is_ascii_graphic);
+    if !visible_first && s.trim().is_empty() {
         return Err(Error::option(name, join3(name, " is empty: pass ", describe(name))));
     }
     if s.len() > MAX_VALUE_LEN {

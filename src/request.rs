@@ -151,24 +151,24 @@ pub fn plain_target(url: &str) -> Option<&str> {
     // spaces and non-ASCII are rewritten too; `/.` or `/%2e` may start a dot
     // segment. One pass over the bytes with a table: this runs for every signRequest.
     let t = target.as_bytes();
-    let mut after_slash = false;
     for (i, &b) in t.iter().enumerate() {
-        if !KEPT.get(b as usize).copied().unwrap_or(false) {
+        if !KEPT[usize::from(b)] {
             return None;
         }
-        if after_slash
-            && (b == b'.' || (b == b'%' && t.get(i + 1..i + 3).is_some_and(|h| h.eq_ignore_ascii_case(b"2e"))))
-        {
-            return None;
+        if b == b'/' {
+            let next = t.get(i + 1..).unwrap_or_default();
+            if next.starts_with(b".") || next.get(..3).is_some_and(|h| h.eq_ignore_ascii_case(b"%2e")) {
+                return None;
+            }
         }
-        after_slash = b == b'/';
     }
     authority_ok.then_some(target)
 }
 
-/// The ASCII bytes a URL parser leaves as they are in a path or query.
-const KEPT: [bool; 128] = {
-    let mut t = [false; 128];
+/// The bytes a URL parser leaves as they are in a path or query (ASCII
+/// only). 256 entries, so that any byte indexes it.
+const KEPT: [bool; 256] = {
+    let mut t = [false; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
