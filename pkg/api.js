@@ -147,7 +147,7 @@ export class Client extends WasmClient {
     if (f && put(f.method, f.url)) {
       const timestamp = timestampOf(f);
       const length = this.__signFast(f.method.length, f.url.length, f.clockOffsetMs, timestamp);
-      if (length) return signed(timestamp, (this.#accessKey ??= this.__accessKey), take(length));
+      if (length) return signed(timestamp, this.#key(), take(length));
     }
     return signed(...this.__signChecked(input));
   }
@@ -180,11 +180,19 @@ export class Client extends WasmClient {
     return this.__wbg_ptr ? send(() => this.__job(name, opts, action, params)) : Promise.reject(freed());
   }
 
-  toJSON() {
-    return this.__wbg_ptr ? super.toJSON() : { freed: true };
+  #key() {
+    return (this.#accessKey ??= this.__accessKey);
   }
 
+  /** What `JSON.stringify(client)` shows: never the secret. */
+  toJSON() {
+    if (!this.__wbg_ptr) return { freed: true };
+    return { accessKey: this.#key(), endpoint: this.__endpoint, secretKey: "<hidden>" };
+  }
+
+  /** What `String(client)` shows: never the secret. */
   toString() {
-    return this.__wbg_ptr ? super.toString() : "ncloud-pg-backup Client (freed)";
+    if (!this.__wbg_ptr) return "ncloud-pg-backup Client (freed)";
+    return `ncloud-pg-backup Client (accessKey ${this.#key()}, secret key hidden)`;
   }
 }

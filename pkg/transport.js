@@ -15,11 +15,11 @@ export async function run(job) {
     const { signal, timeoutMs } = job;
     const fetchFn = job.fetch;
     for (;;) {
-      if (isAborted(signal)) job.failed("aborted"); // throws
+      if (isAborted(signal)) job.report("aborted"); // throws
       const [url, method, body, ...pairs] = job.request().split("\n");
       const headers = {};
       for (let i = 0; i < pairs.length; i += 2) headers[pairs[i]] = pairs[i + 1];
-      if (typeof AbortController !== "function") job.failed("network", new Error("this runtime has no AbortController"));
+      if (typeof AbortController !== "function") job.report("network", new Error("this runtime has no AbortController"));
       const attempt = attemptSignal(signal, timeoutMs, fetchFn);
       const init = { method, headers, signal: attempt.signal };
       if (body) init.body = body;
@@ -41,9 +41,10 @@ export async function run(job) {
         attempt.done();
         race?.done();
       }
-      const wait = failure ? job.failed(failure.why, failure.error) : job.answer(response, text);
-      if (wait === undefined) return job.result();
-      if (wait > 0 && !isAborted(signal)) await sleep(wait, signal);
+      // A number: wait that long and send again. Anything else: the result.
+      const next = failure ? job.report(failure.why, failure.error) : job.report(undefined, response, text);
+      if (typeof next !== "number") return next;
+      if (next > 0 && !isAborted(signal)) await sleep(next, signal);
     }
   } finally {
     job.free();

@@ -71,7 +71,7 @@ impl Endpoint {
     /// The base URL of an NCP site.
     pub fn site(name: &str) -> Option<Endpoint> {
         let origin = match name {
-            "public" => "https://ncloud.apigw.ntruss.com",
+            "public" => crate::request::DEFAULT_ORIGIN,
             "gov" => "https://ncloud.apigw.gov-ntruss.com",
             "fin" => "https://fin-ncloud.apigw.fin-ntruss.com",
             _ => return None,

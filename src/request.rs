@@ -8,6 +8,8 @@ use crate::sign::{decimal, Signer};
 use std::rc::Rc;
 
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+/// Site `public`'s base URL, where requests go unless `site` or `endpoint` says otherwise.
+pub const DEFAULT_ORIGIN: &str = "https://ncloud.apigw.ntruss.com";
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 
 /// Everything needed to send one action, defaults applied and checked.
@@ -46,10 +48,9 @@ impl Plan {
             region_code: s.region_code,
             format: s.format.unwrap_or(Format::Json),
             method: s.method.unwrap_or(Method::Get),
-            endpoint: s.endpoint.unwrap_or_else(|| Endpoint {
-                origin: "https://ncloud.apigw.ntruss.com".to_string(),
-                prefix: String::new(),
-            }),
+            endpoint: s
+                .endpoint
+                .unwrap_or_else(|| Endpoint { origin: DEFAULT_ORIGIN.to_string(), prefix: String::new() }),
             access_key,
             signer,
             timestamp: s.timestamp,

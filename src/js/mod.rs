@@ -12,10 +12,9 @@ use crate::encode;
 use crate::error::{Error, Result};
 use crate::options::{self, Scope, Settings};
 use crate::request::{self, Plan};
-use crate::value::Value;
 pub use convert::parse_json;
 use convert::{js_to_json, read_options, signal_aborted, to_js, to_value};
-use js_sys::{Array, Function, JsString, Object, Reflect};
+use js_sys::{Array, Function, JsString};
 use std::borrow::Cow;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -176,29 +175,15 @@ impl Client {
         self.state.settings.access_key.clone().unwrap_or_default()
     }
 
-    /// What `JSON.stringify(client)` shows: never the secret.
-    #[wasm_bindgen(js_name = toJSON)]
-    pub fn to_json(&self) -> JsValue {
-        let o = Object::new();
-        let s = &self.state.settings;
-        let _ = Reflect::set(&o, &"accessKey".into(), &JsValue::from_str(s.access_key.as_deref().unwrap_or("")));
-        let origin = s.endpoint.as_ref().map(|e| e.origin.clone() + &e.prefix);
-        let _ = Reflect::set(
-            &o,
-            &"endpoint".into(),
-            &JsValue::from_str(origin.as_deref().unwrap_or("https://ncloud.apigw.ntruss.com")),
-        );
-        let _ = Reflect::set(&o, &"secretKey".into(), &JsValue::from_str("<hidden>"));
-        o.into()
-    }
-
-    /// What `String(client)` shows: never the secret.
-    #[wasm_bindgen(js_name = toString)]
-    pub fn describe(&self) -> String {
-        let mut s = String::from("ncloud-pg-backup Client (accessKey ");
-        s.push_str(self.state.settings.access_key.as_deref().unwrap_or(""));
-        s.push_str(", secret key hidden)");
-        s
+    /// Where the Client sends requests, for `toJSON` (pkg/api.js, which
+    /// builds what `JSON.stringify(client)` and `String(client)` show: never the secret).
+    #[doc(hidden)]
+    #[wasm_bindgen(getter = __endpoint)]
+    pub fn endpoint(&self) -> String {
+        match &self.state.settings.endpoint {
+            Some(e) => e.origin.clone() + &e.prefix,
+            None => request::DEFAULT_ORIGIN.to_string(),
+        }
     }
 }
 
@@ -235,7 +220,6 @@ pub struct Job {
     call: Call,
     fetch: Option<Function>,
     signal: Option<AbortSignal>,
-    result: Option<Value>,
 }
 
 impl Job {
@@ -276,19 +260,7 @@ impl Job {
         if signal.as_ref().is_some_and(signal_aborted) {
             return Err(transport::aborted());
         }
-        Ok(Job { call: Call::new(action, plan, all_pages), fetch, signal, result: None })
-    }
-
-    /// Feeds an attempt's outcome to the call: `Some(ms)` to wait before
-    /// sending again, `None` when the result is ready.
-    fn report(&mut self, outcome: Result<crate::engine::RawResponse>) -> Result<Option<u32>> {
-        match self.call.outcome(outcome, js_sys::Math::random())? {
-            Next::Send(ms) => Ok(Some(ms)),
-            Next::Done(value) => {
-                self.result = Some(value);
-                Ok(None)
-            }
-        }
+        Ok(Job { call: Call::new(action, plan, all_pages), fetch, signal })
     }
 }
 
@@ -335,25 +307,28 @@ impl Job {
         out
     }
 
-    /// The attempt got an answer: what fetch resolved to and its `text()`.
-    /// Returns the milliseconds to wait before the next request, or
-    /// `undefined` when [`Job::result`] is ready; throws the NcloudError.
-    pub fn answer(&mut self, response: JsValue, text: JsValue) -> std::result::Result<Option<u32>, JsValue> {
-        let outcome = transport::read_answer(&response, &text);
-        self.report(outcome).map_err(to_js)
-    }
-
-    /// The attempt failed: `why` is "aborted", "timeout" or "network"
-    /// (`error` is what fetch threw). As [`Job::answer`]: a wait, or throws.
-    pub fn failed(&mut self, why: &str, error: JsValue) -> std::result::Result<Option<u32>, JsValue> {
-        let plan = self.call.plan();
-        let e = transport::failure(why, &error, &plan.endpoint.origin, plan.timeout_ms);
-        self.report(Err(e)).map_err(to_js)
-    }
-
-    /// The call's result, once [`Job::answer`] said it is ready.
-    pub fn result(&mut self) -> std::result::Result<JsValue, JsValue> {
-        let value = self.result.take().unwrap_or(Value::Null);
-        to_value(&value).map_err(to_js)
+    /// How the attempt went: `why` is absent when fetch gave an answer
+    /// (`response`, and its `text()` as `text`), else "aborted", "timeout" or
+    /// "network" (`response` is then what fetch threw). Returns the
+    /// milliseconds to wait before the next request, or, once the call is
+    /// done, its result (an object); throws the NcloudError. One export for
+    /// all three outcomes: each export costs its own wasm-bindgen shim.
+    pub fn report(
+        &mut self,
+        why: Option<String>,
+        response: JsValue,
+        text: JsValue,
+    ) -> std::result::Result<JsValue, JsValue> {
+        let outcome = match why {
+            None => transport::read_answer(&response, &text),
+            Some(why) => {
+                let plan = self.call.plan();
+                Err(transport::failure(&why, &response, &plan.endpoint.origin, plan.timeout_ms))
+            }
+        };
+        match self.call.outcome(outcome, js_sys::Math::random()).map_err(to_js)? {
+            Next::Send(ms) => Ok(JsValue::from(ms)),
+            Next::Done(value) => to_value(&value).map_err(to_js),
+        }
     }
 }

@@ -368,6 +368,7 @@ export const cases = {
       ok(!shown.includes(KEYS.secretKey), "secret not shown: " + shown);
       ok(shown.includes(KEYS.accessKey), "access key shown: " + shown);
     }
+    eq(JSON.parse(JSON.stringify(client)), { accessKey: KEYS.accessKey, endpoint: s.url, secretKey: "<hidden>" }, "toJSON");
     const e = await rejects(lib, () => client.exportBackup({ secretKey: "x", cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b" }), "invalid_options");
     ok(/set once on the Client/.test(e.message), e.message);
     let thrown;
