@@ -11,9 +11,15 @@ wasm=target/wasm32-unknown-unknown/release/ncloud_pg_backup.wasm
 cargo_wasm build --release --lib
 rm -rf "$out"
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name ncloud_pg_backup "$wasm"
-node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "$out/ncloud_pg_backup_bg.wasm" -o "$out/ncloud_pg_backup_bg.wasm"
+features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers "${features[@]}" \
+  "$out/ncloud_pg_backup_bg.wasm" -o "$out/full-names.wasm"
+# Short import and export names, in the module and in the glue alike.
+node_modules/.bin/wasm-opt "${features[@]}" --minify-imports-and-exports-and-modules \
+  "$out/full-names.wasm" -o "$out/ncloud_pg_backup_bg.wasm" >/dev/null
+node scripts/short-names.mjs "$out/full-names.wasm" "$out/ncloud_pg_backup_bg.wasm" "$out/ncloud_pg_backup.js"
+rm "$out/full-names.wasm"
 
 # wasm-bindgen puts the error class under a hashed snippets/ path; give the
 # entry files a stable module to import it from (the same module, so instanceof holds).

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// Gives the module's imports and exports one- or two-letter names, and the
+// glue the same names, so that the .wasm does not carry wasm-bindgen's long
+// hashed import names (`__wbg_get_bb8b6b35041e00c9`) and the module path of
+// every import. Measured: 2.3 KB less wasm, 0.9 KB less gzip (README, Size).
+//   node scripts/short-names.mjs <before.wasm> <after.wasm> <glue.js>
+// <after.wasm> is <before.wasm> through `wasm-opt --minify-imports-and-exports-and-modules`;
+// wasm-opt keeps the order of imports and exports, so the two lists pair up
+// by position. Every rename must apply exactly once, or the build stops.
+import { readFileSync, writeFileSync } from "node:fs";
+
+const [before, after, gluePath] = process.argv.slice(2);
+const read = (path) => new WebAssembly.Module(readFileSync(path));
+const [a, b] = [read(before), read(after)];
+let glue = readFileSync(gluePath, "utf8");
+
+function fail(message) {
+  console.error(`short-names: ${message}`);
+  process.exit(1);
+}
+
+/** Replaces the one match of `pattern` (a RegExp with the g flag) by `to`. */
+function once(pattern, to, what) {
+  const found = glue.match(pattern)?.length ?? 0;
+  if (found !== 1) fail(`${what}: found ${found} times in ${gluePath}, expected once`);
+  glue = glue.replace(pattern, to);
+}
+
+const [oldImports, newImports] = [WebAssembly.Module.imports(a), WebAssembly.Module.imports(b)];
+const [oldExports, newExports] = [WebAssembly.Module.exports(a), WebAssembly.Module.exports(b)];
+if (oldImports.length !== newImports.length || oldExports.length !== newExports.length) fail("import or export counts differ");
+
+const modules = new Map();
+for (const [i, old] of oldImports.entries()) {
+  const now = newImports[i];
+  if (modules.has(old.module) && modules.get(old.module) !== now.module) fail(`module ${old.module} got two names`);
+  modules.set(old.module, now.module);
+  // In the glue's imports object: `        name: function(`.
+  once(new RegExp(`^(\\s+)${old.name}(: function)`, "gm"), `$1"${now.name}"$2`, `import ${old.name}`);
+}
+for (const [old, now] of modules) once(new RegExp(`"${old.replace(/[.]/g, "\\.")}": import0`, "g"), `"${now}": import0`, `module ${old}`);
+
+// Exports are read as `wasm.name`; rename them all in one pass.
+const exportNames = new Map(oldExports.map((e, i) => [e.name, newExports[i].name]));
+glue = glue.replace(/\bwasm\.([A-Za-z_$][\w$]*)/g, (whole, name) => {
+  if (!exportNames.has(name)) fail(`the glue reads wasm.${name}, which the module does not export`);
+  return `wasm.${exportNames.get(name)}`;
+});
+
+writeFileSync(gluePath, glue);
