@@ -200,6 +200,9 @@ pub struct Settings {
     pub clock_offset_ms: Option<i64>,
     pub retry_unsafe: Option<bool>,
     pub all_pages: Option<bool>,
+    /// `signRequest`'s upper-case HTTP method (any, not just GET or POST) and URL.
+    pub http_method: Option<String>,
+    pub url: Option<String>,
     /// The action's own parameters (`fileName`, `pageNo`, …), in the action's order.
     pub params: Vec<(&'static str, String)>,
 }
@@ -220,6 +223,8 @@ impl Settings {
             clock_offset_ms: over.clock_offset_ms.or(self.clock_offset_ms),
             retry_unsafe: over.retry_unsafe.or(self.retry_unsafe),
             all_pages: over.all_pages.or(self.all_pages),
+            http_method: over.http_method.or_else(|| self.http_method.clone()),
+            url: over.url.or_else(|| self.url.clone()),
             params: over.params,
         }
     }
@@ -231,60 +236,33 @@ pub struct SignInput {
     pub method: String,
     pub url: String,
     pub access_key: String,
-    pub signer: Signer,
+    pub signer: Rc<Signer>,
     pub timestamp: Option<u64>,
     pub clock_offset_ms: i64,
 }
 
-const SIGN: &[&str] = &["method", "url", "accessKey", "secretKey", "timestamp", "clockOffsetMs"];
-
-/// Validates `signRequest({ method, url, accessKey, secretKey, timestamp? })`.
-/// With `client` credentials (`Client#signRequest`), the entries may not repeat them.
-pub fn parse_sign(entries: &[(String, Opt)], client: Option<(&str, &Signer)>) -> Result<SignInput> {
-    let mut method = None;
-    let mut url = None;
-    let mut access_key = None;
-    let mut signer = None;
-    let mut timestamp = None;
-    let mut clock_offset_ms = 0;
-    for (name, value) in entries {
-        if client.is_some() && CREDENTIALS.contains(&name.as_str()) {
-            let mut m = String::from(name);
-            m.push_str(" is set once on the Client; create another Client to use other credentials");
-            return Err(Error::option(name, m));
-        }
-        match name.as_str() {
-            "method" => {
-                let m = text(name, value)?;
-                check_method(&m)?;
-                method = Some(m);
-            }
-            "url" => url = Some(text(name, value)?),
-            "accessKey" => access_key = Some(access_key_text(value)?),
-            "secretKey" => signer = Some(prepare_key(text(name, value)?)),
-            "timestamp" => timestamp = Some(timestamp_ms(value)?),
-            "clockOffsetMs" => clock_offset_ms = clock_offset(value)?,
-            _ => return Err(unknown_among(name, SIGN)),
-        }
-    }
-    let need = |name: &str| {
-        let mut m = String::from(name);
-        m.push_str(" is required: pass ");
-        m.push_str(describe(name));
-        Error::option(name, m)
+/// Validates `signRequest({ method, url, accessKey, secretKey, timestamp? })`
+/// with the same reader as every other options object. With `client`
+/// credentials (`Client#signRequest`), the entries may not repeat them.
+pub fn parse_sign(entries: &[(String, Opt)], client: Option<(&str, &Rc<Signer>)>) -> Result<SignInput> {
+    let s = parse(entries, if client.is_some() { Scope::ClientSign } else { Scope::Sign })?;
+    let (access_key, signer) = match client {
+        Some((key, prepared)) => (Some(key.to_string()), Some(prepared.clone())),
+        None => (s.access_key, s.signer),
     };
-    if let Some((key, prepared)) = client {
-        access_key = Some(key.to_string());
-        signer = Some(prepared.clone());
-    }
     Ok(SignInput {
-        method: method.ok_or_else(|| need("method"))?,
-        url: url.ok_or_else(|| need("url"))?,
-        access_key: access_key.ok_or_else(|| need("accessKey"))?,
-        signer: signer.ok_or_else(|| need("secretKey"))?,
-        timestamp,
-        clock_offset_ms,
+        method: s.http_method.ok_or_else(|| missing("method"))?,
+        url: s.url.ok_or_else(|| missing("url"))?,
+        access_key: access_key.ok_or_else(|| missing("accessKey"))?,
+        signer: signer.ok_or_else(|| missing("secretKey"))?,
+        timestamp: s.timestamp,
+        clock_offset_ms: s.clock_offset_ms.unwrap_or(0),
     })
+}
+
+/// `invalid_options` for a required option that is missing, saying what to pass.
+pub fn missing(name: &str) -> Error {
+    Error::option(name, join3(name, " is required: pass ", describe(name)))
 }
 
 /// `timestamp`: epoch milliseconds, a whole number JS can hold exactly.
@@ -330,6 +308,10 @@ pub enum Scope {
     ClientConfig,
     /// A Client method: transport overrides and the action's params, no credentials.
     ClientCall(&'static Action),
+    /// `signRequest(input)`: method, url, credentials, timestamp, clockOffsetMs.
+    Sign,
+    /// `Client#signRequest(input)`: the same without credentials.
+    ClientSign,
 }
 
 const CREDENTIALS: &[&str] = &["accessKey", "secretKey"];
@@ -346,6 +328,7 @@ const TRANSPORT: &[&str] = &[
     "retryUnsafe",
 ];
 const PER_CALL: &[&str] = &["signal", "timestamp"];
+const SIGN: &[&str] = &["method", "url", "timestamp", "clockOffsetMs"];
 
 impl Scope {
     fn allows(self, name: &str) -> bool {
@@ -354,13 +337,24 @@ impl Scope {
             Scope::Standalone(a) => in_set(CREDENTIALS) || in_set(TRANSPORT) || in_set(PER_CALL) || a.accepts(name),
             Scope::ClientConfig => in_set(CREDENTIALS) || in_set(TRANSPORT),
             Scope::ClientCall(a) => in_set(TRANSPORT) || in_set(PER_CALL) || a.accepts(name),
+            Scope::Sign => in_set(CREDENTIALS) || in_set(SIGN),
+            Scope::ClientSign => in_set(SIGN),
         }
+    }
+
+    /// An object whose credentials come from a Client.
+    fn on_client(self) -> bool {
+        matches!(self, Scope::ClientCall(_) | Scope::ClientSign)
     }
 
     fn names(self) -> Vec<&'static str> {
         let mut v: Vec<&'static str> = Vec::new();
-        if !matches!(self, Scope::ClientCall(_)) {
+        if !self.on_client() {
             v.extend_from_slice(CREDENTIALS);
+        }
+        if matches!(self, Scope::Sign | Scope::ClientSign) {
+            v.extend_from_slice(SIGN);
+            return v;
         }
         v.extend_from_slice(TRANSPORT);
         if let Scope::Standalone(a) | Scope::ClientCall(a) = self {
@@ -398,6 +392,11 @@ pub fn parse(entries: &[(String, Opt)], scope: Scope) -> Result<Settings> {
                     _ => return Err(Error::option(name, "responseFormatType must be \"json\" or \"xml\"")),
                 })
             }
+            "method" if matches!(scope, Scope::Sign | Scope::ClientSign) => {
+                let m = text(name, value)?;
+                check_method(&m)?;
+                s.http_method = Some(m);
+            }
             "method" => {
                 s.method = Some(match text(name, value)?.as_str() {
                     "GET" => Method::Get,
@@ -405,6 +404,7 @@ pub fn parse(entries: &[(String, Opt)], scope: Scope) -> Result<Settings> {
                     _ => return Err(Error::option(name, "method must be \"GET\" or \"POST\" (upper case)")),
                 })
             }
+            "url" => s.url = Some(text(name, value)?),
             "site" => {
                 site = Some(
                     Endpoint::site(&text(name, value)?)
@@ -471,7 +471,7 @@ pub fn parse(entries: &[(String, Opt)], scope: Scope) -> Result<Settings> {
 fn action_param(scope: Scope, name: &str) -> Option<&'static Param> {
     match scope {
         Scope::Standalone(a) | Scope::ClientCall(a) => a.params.iter().find(|p| p.name == name),
-        Scope::ClientConfig => None,
+        Scope::ClientConfig | Scope::Sign | Scope::ClientSign => None,
     }
 }
 
@@ -630,7 +630,7 @@ pub fn describe(name: &str) -> &'static str {
 /// `invalid_options` for a name this object may not hold, with the nearest known name.
 fn unknown(name: &str, scope: Scope) -> Error {
     let mut m = String::new();
-    if CREDENTIALS.contains(&name) && matches!(scope, Scope::ClientCall(_)) {
+    if CREDENTIALS.contains(&name) && scope.on_client() {
         m.push_str(name);
         m.push_str(" is set once on the Client; create another Client to use other credentials");
         return Error::option(name, m);
@@ -863,7 +863,7 @@ mod tests {
         assert!(e.message.contains("upper-case"));
         let e = parse_sign(&entries(&[("method", s("GET")), ("url", s("u"))]), None).unwrap_err();
         assert_eq!(e.option.as_deref(), Some("accessKey"));
-        let key = Signer::new("SK");
+        let key = Rc::new(Signer::new("SK"));
         let only = entries(&[("method", s("GET")), ("url", s("u"))]);
         assert_eq!(parse_sign(&only, Some(("AK", &key))).unwrap().access_key, "AK");
         let e = parse_sign(&entries(&[("secretKey", s("x"))]), Some(("AK", &key))).unwrap_err();

@@ -2,8 +2,8 @@
 
 use crate::actions::Action;
 use crate::encode;
-use crate::error::{Error, Result};
-use crate::options::{describe, Endpoint, Format, Method, Settings};
+use crate::error::Result;
+use crate::options::{missing, Endpoint, Format, Method, Settings};
 use crate::sign::{decimal, Signer};
 use std::rc::Rc;
 
@@ -110,13 +110,6 @@ pub fn clock_timestamp(now_ms: f64, offset_ms: i64) -> u64 {
     } else {
         0
     }
-}
-
-fn missing(name: &str) -> Error {
-    let mut m = String::from(name);
-    m.push_str(" is required: pass ");
-    m.push_str(describe(name));
-    Error::option(name, m)
 }
 
 /// One signed HTTP request, ready for `fetch`.

@@ -64,8 +64,8 @@ fn signature(s: &options::SignInput) -> Result<(u64, String)> {
     Ok((timestamp, s.signer.sign(&s.method, &target, timestamp, &s.access_key)))
 }
 
-fn client_credentials(client: Option<&ClientState>) -> Option<(&str, &crate::sign::Signer)> {
-    client.and_then(|c| Some((c.settings.access_key.as_deref()?, c.settings.signer.as_deref()?)))
+fn client_credentials(client: Option<&ClientState>) -> Option<(&str, &Rc<crate::sign::Signer>)> {
+    client.and_then(|c| Some((c.settings.access_key.as_deref()?, c.settings.signer.as_ref()?)))
 }
 
 #[wasm_bindgen]
