@@ -66,7 +66,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn name(&mut self) -> Option<String> {
+    /// A tag name at the cursor, borrowed from the document.
+    fn name(&mut self) -> Option<&'a str> {
         let start = self.i;
         while self
             .rest()
@@ -79,7 +80,7 @@ impl<'a> Parser<'a> {
         if bytes.is_empty() {
             return None;
         }
-        String::from_utf8(bytes.to_vec()).ok()
+        std::str::from_utf8(bytes).ok()
     }
 
     /// Reads `<name …>…</name>` or `<name …/>` at the cursor.
@@ -88,7 +89,7 @@ impl<'a> Parser<'a> {
             return None;
         }
         self.i += 1;
-        let name = self.name()?;
+        let name = self.name()?.to_string();
         // Attributes are not used by NCP; skip to the end of the tag, honouring quotes.
         let mut quote = None;
         let self_closing = loop {
