@@ -62,8 +62,8 @@ fn decode(body: &str) -> std::result::Result<Value, &'static str> {
         return json::parse(t).ok_or("JSON that does not parse (truncated?)");
     }
     if t.starts_with('<') {
-        let head = t.get(..14).unwrap_or(t).to_ascii_lowercase();
-        if head.starts_with("<!doctype html") || head.starts_with("<html") {
+        let starts = |p: &str| t.as_bytes().get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()));
+        if starts("<!doctype html") || starts("<html") {
             return Err("an HTML page (a proxy or load balancer answered, not NCP)");
         }
         return xml::parse(t).ok_or("XML that does not parse (truncated?)");
