@@ -97,27 +97,41 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
+ * The scratch buffer's bytes, and the first 44 of them (a signature), as
+ * views made again only when the module's memory has grown (which replaces
+ * its ArrayBuffer): two views fewer to make per signature.
+ */
+function room() {
+  if (!scratch) {
+    const [at, length] = __scratch();
+    scratch = { memory: __memory(), at, length, buffer: null, room: null, signature: null };
+  }
+  if (scratch.buffer !== scratch.memory.buffer) {
+    scratch.buffer = scratch.memory.buffer;
+    scratch.room = new Uint8Array(scratch.buffer, scratch.at, scratch.length);
+    scratch.signature = scratch.room.subarray(0, 44);
+  }
+  return scratch.room;
+}
+
+/**
  * Writes the strings one after another into the scratch buffer, a byte a
  * character; false if one is not ASCII (the validated path takes those).
  */
 function put(a, b, c = "", d = "") {
-  if (!scratch) {
-    const [at, length] = __scratch();
-    scratch = { memory: __memory(), at, length, bytes: null };
-  }
-  if (scratch.bytes?.buffer !== scratch.memory.buffer) scratch.bytes = new Uint8Array(scratch.memory.buffer);
+  const bytes = room();
   const all = a + b + c + d;
-  const room = scratch.bytes.subarray(scratch.at, scratch.at + scratch.length);
-  const { read, written } = encoder.encodeInto(all, room);
+  const { read, written } = encoder.encodeInto(all, bytes);
   // One byte for every UTF-16 unit read, all of them read: nothing but ASCII.
   if (read === all.length && written === all.length) return true;
-  room.fill(0, 0, written); // what was written may include part of a secret
+  bytes.fill(0, 0, written); // what was written may include part of a secret
   return false;
 }
 
 /** The signature the fast path wrote at the start of the scratch buffer. */
 function take(length) {
-  return decoder.decode(scratch.bytes.subarray(scratch.at, scratch.at + length));
+  const { signature } = scratch;
+  return decoder.decode(length === signature.length ? signature : scratch.room.subarray(0, length));
 }
 
 /** Signs a request to any NCP API Gateway URL: `{ headers, timestamp }`. */
