@@ -27,8 +27,8 @@ pub struct Call {
 /// `allPages`: every page from `pageNo` on, collected into one result.
 #[derive(Debug)]
 struct Pages {
-    /// The plan without `pageNo`/`pageSize`; each page adds its own.
-    base: Plan,
+    /// The parameters without `pageNo`/`pageSize`; each page adds its own.
+    params: Vec<(String, String)>,
     size: String,
     next: u64,
     last: u64,
@@ -44,7 +44,7 @@ impl Call {
             let size = take_param(&mut plan.params, "pageSize").unwrap_or_else(|| "100".to_string());
             // Bounded: NCP's pageSize is at most 1000, so this covers ten million rows.
             Pages {
-                base: plan.clone(),
+                params: plan.params.clone(),
                 size,
                 next: first,
                 last: first.saturating_add(10_000),
@@ -103,11 +103,11 @@ impl Call {
     /// With `allPages`, points the exchange at the next page.
     fn next_page(&mut self) {
         if let Some(pages) = &mut self.pages {
-            let mut plan = pages.base.clone();
-            plan.params.push(("pageNo".to_string(), integer_text(pages.next as f64).unwrap_or_default()));
-            plan.params.push(("pageSize".to_string(), pages.size.clone()));
+            let mut params = pages.params.clone();
+            params.push(("pageNo".to_string(), integer_text(pages.next as f64).unwrap_or_default()));
+            params.push(("pageSize".to_string(), pages.size.clone()));
             pages.next += 1;
-            self.exchange = Exchange::new(plan);
+            self.exchange.restart(params);
         }
     }
 }

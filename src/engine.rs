@@ -76,6 +76,12 @@ impl Exchange {
         Exchange { plan, attempts: 0 }
     }
 
+    /// The same action with other parameters (the next page), from its first attempt.
+    pub fn restart(&mut self, params: Vec<(String, String)>) {
+        self.plan.params = params;
+        self.attempts = 0;
+    }
+
     pub fn plan(&self) -> &Plan {
         &self.plan
     }

@@ -13,7 +13,8 @@ pub const DEFAULT_ORIGIN: &str = "https://ncloud.apigw.ntruss.com";
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 
 /// Everything needed to send one action, defaults applied and checked.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Clone))]
 pub struct Plan {
     pub action: String,
     /// The action's parameters, without `regionCode` and `responseFormatType`.
