@@ -3,8 +3,12 @@
 // same request, at concurrency 1 and 64. Rounds rotate the candidates' order;
 // each ratio is the median of the per-round ratios to the baseline.
 import { Client, exportBackup } from "ncloud-pg-backup";
-import { EXPORT, KEYS } from "./inputs.mjs";
+// The same module instance the package entry initialised (one URL, one module),
+// for the per-call pieces below.
+import { __job } from "../pkg/gen/ncloud_pg_backup.js";
+import { EXPORT, KEYS, exportUrl, signed, stringToSign } from "./inputs.mjs";
 import { exportBackupBaseline } from "./baseline.mjs";
+import { createHmac } from "node:crypto";
 import { log, median, now, rotate } from "./stats.mjs";
 
 function candidates(endpoint) {
@@ -66,5 +70,49 @@ export async function benchE2E({ quick, sim }) {
     results.push({ concurrency, requests: count, rounds, candidates: out });
   }
   await sim.reset();
-  return { endpoint: sim.url, runs: results };
+  return { endpoint: sim.url, runs: results, perCall: perCall({ quick }) };
+}
+
+/**
+ * Where one exportBackup's CPU time goes, with no network: each step the
+ * package takes around fetch (pkg/transport.js drives them), beside what the
+ * hand-written baseline does instead, in microseconds (median of rounds).
+ */
+function perCall({ quick }) {
+  const n = quick ? 200 : 20_000;
+  const rounds = quick ? 3 : 7;
+  const endpoint = "http://127.0.0.1:9";
+  const opts = { ...KEYS, endpoint, ...EXPORT };
+  const body = JSON.stringify({
+    exportBackupToObjectStorageResponse: { requestId: "6c1b0e56-1f2a-4b5c-9d3e-123456789abc", returnCode: "0", returnMessage: "success" },
+  });
+  const response = { status: 200, text() {}, headers: { get: () => null } };
+  const url = exportUrl(endpoint);
+  const steps = [
+    { id: "prepare", label: "package: read and check the options, prepare the key (__job)", run: () => __job("exportBackup", opts).free() },
+    { id: "request", label: "package: build and sign the request (job.request)", perJob: (job) => job.request() },
+    { id: "report", label: "package: read the answer into the result (job.report)", perJob: (job) => job.report(undefined, response, body) },
+    { id: "timeout", label: "both with a timeout: AbortSignal.timeout(30000)", run: () => AbortSignal.timeout(30_000) },
+    {
+      id: "baseline",
+      label: "baseline: sign with node:crypto and JSON.parse the answer",
+      run: () => {
+        const timestamp = Date.now();
+        signed(createHmac("sha256", KEYS.secretKey).update(stringToSign("GET", url, timestamp, KEYS.accessKey)).digest("base64"), timestamp, KEYS.accessKey);
+        JSON.parse(body);
+      },
+    },
+  ];
+  const samples = Object.fromEntries(steps.map((step) => [step.id, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const step of rotate(steps, r)) {
+      const jobs = step.perJob ? Array.from({ length: n }, () => __job("exportBackup", opts)) : [];
+      const t0 = now();
+      if (step.perJob) for (const job of jobs) step.perJob(job);
+      else for (let i = 0; i < n; i++) step.run();
+      samples[step.id].push(((now() - t0) * 1000) / n);
+      for (const job of jobs) job.free();
+    }
+  }
+  return Object.fromEntries(steps.map((step) => [step.id, { label: step.label, usPerCall: median(samples[step.id]) }]));
 }

@@ -37,6 +37,9 @@ function rows(results) {
         row(section, c.label, result, x(c.ratioToBaseline), checks);
       }
     }
+    for (const step of Object.values(results.e2e.perCall)) {
+      row("End to end, CPU per call (no network)", step.label, `${step.usPerCall.toFixed(1)} µs`);
+    }
   }
 
   if (results.size) {

@@ -50,6 +50,11 @@ test("bench --quick prints the table and writes results.json with every section"
     }
   }
 
+  for (const id of ["prepare", "request", "report", "timeout", "baseline"]) {
+    assert.equal(typeof results.e2e.perCall[id].usPerCall, "number", `e2e.perCall.${id}`);
+  }
+  assert.ok(stdout.includes("| End to end, CPU per call (no network) |"), "table has the per-call rows");
+
   const { wasm, glue, npmPack } = results.size;
   for (const n of [wasm.bytes, wasm.gzipBytes, wasm.brotliBytes, glue.bytes, glue.gzipBytes, npmPack.size, npmPack.unpackedSize]) {
     assert.ok(Number.isInteger(n) && n > 0);
