@@ -15,8 +15,9 @@ features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-e
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
 node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers "${features[@]}" \
   "$out/ncloud_pg_backup_bg.wasm" -o "$out/full-names.wasm"
-# Short import and export names, in the module and in the glue alike.
-node_modules/.bin/wasm-opt "${features[@]}" --minify-imports-and-exports-and-modules \
+# Short import and export names, in the module and in the glue alike; and no
+# target-features section (wasm-bindgen, which reads it, has run).
+node_modules/.bin/wasm-opt "${features[@]}" --minify-imports-and-exports-and-modules --strip-target-features \
   "$out/full-names.wasm" -o "$out/ncloud_pg_backup_bg.wasm" >/dev/null
 node scripts/short-names.mjs "$out/full-names.wasm" "$out/ncloud_pg_backup_bg.wasm" "$out/ncloud_pg_backup.js"
 rm "$out/full-names.wasm"
