@@ -19,7 +19,7 @@ function fail(message) {
   process.exit(1);
 }
 
-/** Replaces the one match of `pattern` (a RegExp with the g flag) by `to`. */
+/** Replaces the one match of `pattern` (a RegExp with the g flag) by `to` (a string or a function). */
 function once(pattern, to, what) {
   const found = glue.match(pattern)?.length ?? 0;
   if (found !== 1) fail(`${what}: found ${found} times in ${gluePath}, expected once`);
@@ -30,15 +30,35 @@ const [oldImports, newImports] = [WebAssembly.Module.imports(a), WebAssembly.Mod
 const [oldExports, newExports] = [WebAssembly.Module.exports(a), WebAssembly.Module.exports(b)];
 if (oldImports.length !== newImports.length || oldExports.length !== newExports.length) fail("import or export counts differ");
 
-const modules = new Map();
+// The glue's imports object: `"./ncloud_pg_backup_bg.js": import0` (an object
+// of shims, renamed in place below) and, for JS snippets whose functions the
+// module calls directly, `"./snippets/…": importN` (a module namespace, whose
+// names cannot change: its functions join import0 under their new names).
+// wasm-opt gives every import the same new module name.
+const newModules = new Set(newImports.map((i) => i.module));
+if (newModules.size !== 1) fail(`expected one module name after minifying, got ${[...newModules].join(", ")}`);
+const [newModule] = newModules;
+const namespaces = new Map(); // old module -> its `importN` in the glue
+for (const m of glue.matchAll(/^\s+"([^"]+)": (import\d+),$/gm)) namespaces.set(m[1], m[2]);
+const joined = [];
 for (const [i, old] of oldImports.entries()) {
   const now = newImports[i];
-  if (modules.has(old.module) && modules.get(old.module) !== now.module) fail(`module ${old.module} got two names`);
-  modules.set(old.module, now.module);
-  // In the glue's imports object: `        name: function(`.
-  once(new RegExp(`^(\\s+)${old.name}(: function)`, "gm"), `$1"${now.name}"$2`, `import ${old.name}`);
+  const namespace = namespaces.get(old.module);
+  if (namespace === undefined) fail(`the glue has no imports entry for module ${old.module}`);
+  if (namespace === "import0") {
+    // In the glue's imports object: `        name: function(`.
+    once(new RegExp(`^(\\s+)${old.name}(: function)`, "gm"), `$1"${now.name}"$2`, `import ${old.name}`);
+  } else {
+    joined.push(`        "${now.name}": ${namespace}.${old.name},`);
+  }
 }
-for (const [old, now] of modules) once(new RegExp(`"${old.replace(/[.]/g, "\\.")}": import0`, "g"), `"${now}": import0`, `module ${old}`);
+for (const [module, namespace] of namespaces) {
+  const line = new RegExp(`^\\s+"${module.replace(/[.]/g, "\\.")}": ${namespace},\\n`, "gm");
+  once(line, namespace === "import0" ? `        "${newModule}": import0,\n` : "", `module ${module}`);
+}
+if (joined.length) {
+  once(/^ {4}const import0 = \{\n {8}__proto__: null,\n/gm, (head) => `${head}${joined.join("\n")}\n`, "the imports object");
+}
 
 // Exports are read as `wasm.name`; rename them all in one pass.
 const exportNames = new Map(oldExports.map((e, i) => [e.name, newExports[i].name]));

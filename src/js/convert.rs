@@ -3,7 +3,7 @@
 use crate::error::Error;
 use crate::options::{Opt, MAX_VALUE_LEN};
 use crate::value::{Map, Value};
-use js_sys::{Array, Function, JsString, Reflect};
+use js_sys::{Array, Function, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -24,6 +24,12 @@ extern "C" {
     ) -> JsValue;
 }
 
+#[wasm_bindgen(module = "/js/values.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = kindOf)]
+    fn kind_of(v: &JsValue) -> u32;
+}
+
 #[wasm_bindgen]
 extern "C" {
     // Bound here with `catch` so that a Proxy (even a revoked one) or a
@@ -31,23 +37,61 @@ extern "C" {
     // an exception unwinding through wasm frames.
     #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
     fn object_keys(o: &JsValue) -> Result<Array, JsValue>;
-    #[wasm_bindgen(js_namespace = Object, js_name = getPrototypeOf, catch)]
-    fn prototype_of(o: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
-    fn array_is_array(v: &JsValue) -> Result<bool, JsValue>;
 }
 
-/// `Array.isArray`, with a revoked Proxy counting as not an array.
-fn is_array(v: &JsValue) -> bool {
-    array_is_array(v).unwrap_or(false)
+/// What a JS value is (js/values.js): one call across the boundary, where
+/// asking `is_string`, `length`, `as_f64`, `is_array`, ... takes one each.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Undefined,
+    Null,
+    Bool(bool),
+    Number,
+    /// A string of this many UTF-16 units.
+    Str(u32),
+    Array,
+    Function,
+    /// An object whose prototype is `Object.prototype` (of any realm) or `null`.
+    Plain,
+    /// Any other object: a class instance, a Date, a Map, a Proxy whose traps throw, ...
+    Object,
+    /// A symbol or a bigint.
+    Other,
+}
+
+fn kind(v: &JsValue) -> Kind {
+    let k = kind_of(v);
+    match k & 15 {
+        0 => Kind::Undefined,
+        1 => Kind::Null,
+        2 => Kind::Bool(false),
+        3 => Kind::Bool(true),
+        4 => Kind::Number,
+        5 => Kind::Str(k >> 4),
+        6 => Kind::Array,
+        7 => Kind::Function,
+        8 => Kind::Plain,
+        9 => Kind::Object,
+        _ => Kind::Other,
+    }
 }
 
 /// A value's property, `undefined` when reading it throws.
 pub fn get(target: &JsValue, key: &str) -> JsValue {
-    if target.is_object() || target.is_function() {
-        Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
+    match kind(target) {
+        Kind::Array | Kind::Function | Kind::Plain | Kind::Object => {
+            Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+        }
+        _ => JsValue::UNDEFINED,
+    }
+}
+
+/// A JS string's text, if `v` is one of at most `max` UTF-16 units (checked
+/// before it is copied into wasm memory).
+pub fn short_string(v: &JsValue, max: u32) -> Option<String> {
+    match kind(v) {
+        Kind::Str(len) if len <= max => v.as_string(),
+        _ => None,
     }
 }
 
@@ -80,19 +124,17 @@ pub struct Budget {
     bytes: usize,
     values: usize,
     depth: u32,
-    /// JSON.parse output is plain data by construction: no prototype checks.
-    parsed: bool,
 }
 
 impl Budget {
     /// For `call()` parameters: NCP requests are small.
     pub fn params() -> Budget {
-        Budget { bytes: 256 * 1024, values: 10_000, depth: 0, parsed: false }
+        Budget { bytes: 256 * 1024, values: 10_000, depth: 0 }
     }
 
     /// For a parsed response (bodies are capped at 5 MiB before parsing).
     pub fn response() -> Budget {
-        Budget { bytes: 8 * 1024 * 1024, values: 1_000_000, depth: 0, parsed: true }
+        Budget { bytes: 8 * 1024 * 1024, values: 1_000_000, depth: 0 }
     }
 
     fn take(&mut self, bytes: usize) -> Option<()> {
@@ -109,29 +151,29 @@ pub fn js_to_json(v: &JsValue, budget: &mut Budget) -> Option<Value> {
     if budget.depth > 64 {
         return None;
     }
-    if let Some(s) = v.dyn_ref::<JsString>() {
-        budget.take(s.length() as usize * 3)?; // UTF-16 units to at most 3 UTF-8 bytes each
-        return Some(Value::Str(String::from(s)));
+    let k = kind(v);
+    if let Kind::Str(len) = k {
+        budget.take(len as usize * 3)?; // UTF-16 units to at most 3 UTF-8 bytes each
+        return Some(Value::Str(v.as_string()?));
     }
     budget.take(8)?;
-    if let Some(n) = v.as_f64() {
-        return n.is_finite().then_some(Value::Num(n));
-    }
-    if let Some(b) = v.as_bool() {
-        return Some(Value::Bool(b));
-    }
-    if v.is_null() || v.is_undefined() {
-        return Some(Value::Null);
+    match k {
+        Kind::Number => return v.as_f64().filter(|n| n.is_finite()).map(Value::Num),
+        Kind::Bool(b) => return Some(Value::Bool(b)),
+        Kind::Null | Kind::Undefined => return Some(Value::Null),
+        Kind::Array | Kind::Plain => {}
+        // functions, symbols, Dates, Maps, class instances: not plain data
+        _ => return None,
     }
     budget.depth += 1;
-    let out = if is_array(v) {
+    let out = if k == Kind::Array {
         let items: Array = v.clone().unchecked_into();
         let mut out = Vec::new();
         for i in 0..items.length() {
             out.push(js_to_json(&Reflect::get_u32(&items, i).ok()?, budget)?);
         }
         Value::Arr(out)
-    } else if if budget.parsed { v.is_object() } else { is_plain_object(v) } {
+    } else {
         let mut fields = Vec::new();
         for key in object_keys(v).ok()?.iter() {
             let name = key.as_string()?;
@@ -141,23 +183,9 @@ pub fn js_to_json(v: &JsValue, budget: &mut Budget) -> Option<Value> {
         }
         // Object.keys gives each name once: no duplicate check (it would be quadratic).
         Value::Obj(Map::from_unique(fields))
-    } else {
-        return None; // functions, symbols, Dates, Maps, class instances: not plain data
     };
     budget.depth -= 1;
     Some(out)
-}
-
-/// An object whose prototype is `Object.prototype` or `null` (JSON-like data).
-fn is_plain_object(v: &JsValue) -> bool {
-    if !v.is_object() {
-        return false;
-    }
-    match prototype_of(v) {
-        Ok(p) if p.is_null() => true,
-        Ok(p) => prototype_of(&p).map(|pp| pp.is_null()).unwrap_or(false) && get(&p, "hasOwnProperty").is_function(),
-        Err(_) => false,
-    }
 }
 
 /// An options object read into `(name, Opt)` pairs, with the two values
@@ -180,34 +208,31 @@ impl Drop for JsOptions {
 }
 
 /// Reads the caller's options object. `undefined` is an empty object when
-/// `optional` (Client methods); anything else that is not a plain object is refused.
+/// `optional` (Client methods); anything else that is not an object is refused.
 pub fn read_options(opts: &JsValue, function: &str, optional: bool) -> Result<JsOptions, Error> {
     let mut out = JsOptions { entries: Vec::new(), signal: None, fetch: None };
-    if optional && opts.is_undefined() {
-        return Ok(out);
-    }
-    if !opts.is_object() || opts.is_function() || is_array(opts) || opts.is_null() {
-        let mut m = String::from(function);
-        m.push_str(" takes one options object, such as { accessKey, secretKey, … }; got ");
-        m.push_str(type_name(opts));
-        return Err(Error::option("options", m));
+    match kind(opts) {
+        Kind::Undefined if optional => return Ok(out),
+        Kind::Plain | Kind::Object => {}
+        k => {
+            let mut m = String::from(function);
+            m.push_str(" takes one options object, such as { accessKey, secretKey, … }; got ");
+            m.push_str(type_name(k));
+            return Err(Error::option("options", m));
+        }
     }
     let keys = object_keys(opts).map_err(|_| Error::option("options", "the options object could not be read"))?;
     for key in keys.iter() {
-        let name = match key.dyn_ref::<JsString>() {
-            Some(k) if k.length() <= 200 => String::from(k),
-            _ => String::from("(an option name over 200 characters)"),
-        };
+        let name = short_string(&key, 200).unwrap_or_else(|| String::from("(an option name over 200 characters)"));
         let value = Reflect::get(opts, &key).map_err(|_| {
             let mut m = String::from("option ");
             m.push_str(&name);
             m.push_str(" could not be read (its getter threw)");
             Error::option(&name, m)
         })?;
-        if value.is_undefined() || value.is_null() {
-            continue; // absent, as with optional arguments in JS
-        }
-        let opt = classify(&value);
+        let Some(opt) = classify(&value) else {
+            continue; // undefined or null: absent, as with optional arguments in JS
+        };
         match (name.as_str(), &opt) {
             ("signal", Opt::Signal) => out.signal = Some(value.unchecked_into()),
             ("fetch", Opt::Func) => out.fetch = Some(value.unchecked_into()),
@@ -218,27 +243,19 @@ pub fn read_options(opts: &JsValue, function: &str, optional: bool) -> Result<Js
     Ok(out)
 }
 
-fn classify(v: &JsValue) -> Opt {
-    if let Some(s) = v.dyn_ref::<JsString>() {
+/// One option's value as the options reader takes it; `None` for `undefined` and `null`.
+fn classify(v: &JsValue) -> Option<Opt> {
+    Some(match kind(v) {
+        Kind::Undefined | Kind::Null => return None,
         // Checked before copying into wasm memory, so a huge string cannot exhaust it.
-        if s.length() as usize > MAX_VALUE_LEN {
-            return Opt::Other("a string over 4096 characters");
-        }
-        return Opt::Str(String::from(s));
-    }
-    if let Some(n) = v.as_f64() {
-        return Opt::Num(n);
-    }
-    if let Some(b) = v.as_bool() {
-        return Opt::Bool(b);
-    }
-    if v.is_function() {
-        return Opt::Func;
-    }
-    if is_abort_signal(v) {
-        return Opt::Signal;
-    }
-    Opt::Other(type_name(v))
+        Kind::Str(len) if len as usize > MAX_VALUE_LEN => Opt::Other("a string over 4096 characters"),
+        Kind::Str(_) => Opt::Str(v.as_string().unwrap_or_default()),
+        Kind::Number => Opt::Num(v.as_f64().unwrap_or(f64::NAN)),
+        Kind::Bool(b) => Opt::Bool(b),
+        Kind::Function => Opt::Func,
+        Kind::Plain | Kind::Object if is_abort_signal(v) => Opt::Signal,
+        k => Opt::Other(type_name(k)),
+    })
 }
 
 /// Duck-typed, so a signal from another realm (an iframe, a polyfill) works too.
@@ -246,24 +263,16 @@ fn is_abort_signal(v: &JsValue) -> bool {
     get(v, "aborted").as_bool().is_some() && get(v, "addEventListener").is_function()
 }
 
-pub fn type_name(v: &JsValue) -> &'static str {
-    if v.is_undefined() {
-        "undefined"
-    } else if v.is_null() {
-        "null"
-    } else if v.is_string() {
-        "a string"
-    } else if v.as_f64().is_some() {
-        "a number"
-    } else if v.as_bool().is_some() {
-        "a boolean"
-    } else if v.is_function() {
-        "a function"
-    } else if is_array(v) {
-        "an array"
-    } else if v.is_object() {
-        "an object"
-    } else {
-        "a symbol or bigint"
+fn type_name(k: Kind) -> &'static str {
+    match k {
+        Kind::Undefined => "undefined",
+        Kind::Null => "null",
+        Kind::Str(_) => "a string",
+        Kind::Number => "a number",
+        Kind::Bool(_) => "a boolean",
+        Kind::Function => "a function",
+        Kind::Array => "an array",
+        Kind::Plain | Kind::Object => "an object",
+        Kind::Other => "a symbol or bigint",
     }
 }

@@ -14,11 +14,10 @@ use crate::options::{self, Scope, Settings};
 use crate::request::{self, Plan};
 pub use convert::parse_json;
 use convert::{js_to_json, read_options, signal_aborted, to_js, to_value};
-use js_sys::{Array, Function, JsString};
+use js_sys::{Array, Function};
 use std::borrow::Cow;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 /// The functions `pkg/api.js` exports, by name.
@@ -189,10 +188,7 @@ impl Client {
 
 /// `call()`'s action name and parameter object, checked and flattened NCP's way.
 fn read_call(action: &JsValue, params: &JsValue) -> Result<(String, Vec<(String, String)>)> {
-    let name = match action.dyn_ref::<JsString>() {
-        Some(s) if s.length() <= 100 => String::from(s),
-        _ => String::new(),
-    };
+    let name = convert::short_string(action, 100).unwrap_or_default();
     actions::check_action_name(&name)?;
     let params = if params.is_undefined() || params.is_null() {
         Vec::new()

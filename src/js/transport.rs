@@ -4,11 +4,11 @@
 //! text, or the reason the attempt failed; everything it hands over is checked
 //! here, since a caller's `fetch` may resolve to anything.
 
-use super::convert::get;
+use super::convert::{get, short_string};
 use crate::engine::RawResponse;
 use crate::error::{Error, Kind, Result};
 use crate::value::integer_text;
-use js_sys::{Function, JsString};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -22,15 +22,15 @@ pub fn read_answer(response: &JsValue, text: &JsValue) -> Result<RawResponse> {
     let not_a_response = || Error::new(Kind::BadResponse, "fetch resolved to something that is not a Response");
     let status =
         get(response, "status").as_f64().filter(|s| (100.0..=599.0).contains(s)).ok_or_else(not_a_response)? as u16;
-    let body = match text.dyn_ref::<JsString>() {
-        Some(body) if body.length() > MAX_BODY_CHARS => {
+    let body = match short_string(text, MAX_BODY_CHARS) {
+        Some(body) => body,
+        None if text.is_string() => {
             return Err(Error::new(
                 Kind::BadResponse,
                 "the response body is over 5 MiB; NCP does not send such answers",
             )
             .with_status(status))
         }
-        Some(body) => String::from(body),
         None if get(response, "text").is_function() => {
             return Err(Error::new(Kind::BadResponse, "the response body is not text").with_status(status))
         }
@@ -93,8 +93,5 @@ fn network(e: &JsValue, origin: &str) -> Error {
 
 /// A short, single-line rendering of a JS string value.
 fn js_text(v: &JsValue) -> String {
-    match v.dyn_ref::<JsString>() {
-        Some(s) if s.length() <= 500 => String::from(s).chars().filter(|c| !c.is_control()).collect(),
-        _ => String::new(),
-    }
+    short_string(v, 500).map(|s| s.chars().filter(|c| !c.is_control()).collect()).unwrap_or_default()
 }
