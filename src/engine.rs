@@ -22,7 +22,7 @@ pub struct RawResponse {
 
 /// Parses a `Retry-After` header of delta-seconds.
 pub fn retry_after_ms(header: &str) -> Option<u32> {
-    let secs = u32::try_from(crate::value::parse_unsigned(header.trim(), 10)?).ok()?;
+    let secs = u32::try_from(crate::value::parse_unsigned(header.trim_ascii(), 10)?).ok()?;
     Some(secs.saturating_mul(1000))
 }
 

@@ -504,10 +504,10 @@ pub fn text(name: &str, value: &Opt) -> Result<String> {
 
 /// What [`text`] checks of a string value.
 pub fn check_text(name: &str, s: &str) -> Result<()> {
-    // Blank: only white space. A value that starts with a visible ASCII
-    // character (nearly all) is not, which spares the Unicode trim.
+    // Blank: only (Unicode) white space. A value that starts with a visible
+    // ASCII character (nearly all) is not, which spares the scan.
     let visible_first = s.as_bytes().first().is_some_and(u8::is_ascii_graphic);
-    if !visible_first && s.trim().is_empty() {
+    if !visible_first && s.chars().all(char::is_whitespace) {
         return Err(Error::option(name, join3(name, " is empty: pass ", describe(name))));
     }
     if s.len() > MAX_VALUE_LEN {
@@ -761,6 +761,8 @@ mod tests {
         assert!(e.message.contains("must be a string, got a number"), "{}", e.message);
         let e = err(with(full(), "fileName", s("   ")));
         assert!(e.message.contains("listBackupFiles()"), "{}", e.message);
+        let e = err(with(full(), "fileName", s("\u{3000}\u{a0} ")));
+        assert!(e.message.contains("is empty"), "Unicode white space is blank too: {}", e.message);
         let e = err(with(full(), "timeoutMs", s("100")));
         assert!(e.message.contains("must be a number"), "{}", e.message);
         let e = err(with(full(), "timeoutMs", Opt::Num(f64::NAN)));

@@ -54,7 +54,8 @@ fn unwrap_response(action: &str, mut root: Map) -> Option<Value> {
 
 /// Parses JSON or XML; the error names what the body was instead.
 fn decode(body: &str) -> std::result::Result<Value, &'static str> {
-    let t = body.trim_start_matches('\u{feff}').trim_start();
+    // JSON's and XML's white space is ASCII.
+    let t = body.trim_start_matches('\u{feff}').trim_ascii_start();
     if t.is_empty() {
         return Err("an empty body");
     }
@@ -224,7 +225,7 @@ fn normalize(key: &str, v: &mut Value, depth: usize) {
 /// NCP's sizes and counts are whole numbers (Java Integer/Long); anything
 /// else stays the string it was. (No float parsing: it costs module size.)
 fn number(s: &str) -> Option<f64> {
-    let t = s.trim();
+    let t = s.trim_ascii();
     match t.strip_prefix('-') {
         // i64's range, as Java's Long: down to -2^63, up to 2^63 - 1.
         // `0.0 - n`, not `-n`: "-0" is 0, not -0.

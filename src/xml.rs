@@ -146,7 +146,7 @@ impl<'a> Parser<'a> {
         let value = if is_list {
             Value::Arr(children.into_iter().map(|(_, v)| v).collect())
         } else if children.is_empty() {
-            Value::Str(if text.trim().is_empty() { String::new() } else { text })
+            Value::Str(if text.trim_ascii().is_empty() { String::new() } else { text })
         } else {
             Value::Obj(object_of(children))
         };
