@@ -152,8 +152,8 @@ const freed = () =>
 
 /** Credentials and transport settings once; the secret is kept only as a prepared HMAC key. */
 export class Client extends WasmClient {
-  /** The access key, read from the module once: it never changes. */
-  #accessKey;
+  /** `[accessKey, endpoint]`, read from the module once: they never change. */
+  #shown;
 
   signRequest(input) {
     if (!this.__wbg_ptr) throw freed();
@@ -194,14 +194,19 @@ export class Client extends WasmClient {
     return this.__wbg_ptr ? send(() => this.__job(name, opts, action, params)) : Promise.reject(freed());
   }
 
+  #parts() {
+    return (this.#shown ??= this.__shown.split("\n"));
+  }
+
   #key() {
-    return (this.#accessKey ??= this.__accessKey);
+    return this.#parts()[0];
   }
 
   /** What `JSON.stringify(client)` shows: never the secret. */
   toJSON() {
     if (!this.__wbg_ptr) return { freed: true };
-    return { accessKey: this.#key(), endpoint: this.__endpoint, secretKey: "<hidden>" };
+    const [accessKey, endpoint] = this.#parts();
+    return { accessKey, endpoint, secretKey: "<hidden>" };
   }
 
   /** What `String(client)` shows: never the secret. */

@@ -167,22 +167,25 @@ impl Client {
         fast::sign(Some(&self.state), [method_len, url_len, 0, 0], clock_offset_ms, timestamp)
     }
 
-    /// The access key, for the headers the fast path builds.
+    /// The access key and where the Client sends requests, as
+    /// `accessKey + "\n" + endpoint` (neither can hold a line break): for the
+    /// headers the fast path builds and for what `JSON.stringify(client)` and
+    /// `String(client)` show (pkg/api.js; never the secret). One getter for
+    /// both: each export costs its own wasm-bindgen shim.
     #[doc(hidden)]
-    #[wasm_bindgen(getter = __accessKey)]
-    pub fn access_key(&self) -> String {
-        self.state.settings.access_key.clone().unwrap_or_default()
-    }
-
-    /// Where the Client sends requests, for `toJSON` (pkg/api.js, which
-    /// builds what `JSON.stringify(client)` and `String(client)` show: never the secret).
-    #[doc(hidden)]
-    #[wasm_bindgen(getter = __endpoint)]
-    pub fn endpoint(&self) -> String {
-        match &self.state.settings.endpoint {
-            Some(e) => e.origin.clone() + &e.prefix,
-            None => request::DEFAULT_ORIGIN.to_string(),
+    #[wasm_bindgen(getter = __shown)]
+    pub fn shown(&self) -> String {
+        let s = &self.state.settings;
+        let mut out = s.access_key.clone().unwrap_or_default();
+        out.push('\n');
+        match &s.endpoint {
+            Some(e) => {
+                out.push_str(&e.origin);
+                out.push_str(&e.prefix);
+            }
+            None => out.push_str(request::DEFAULT_ORIGIN),
         }
+        out
     }
 }
 
