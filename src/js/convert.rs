@@ -199,9 +199,9 @@ pub struct JsOptions {
 /// The copied values (the secret key among them) are wiped, not just freed.
 impl Drop for JsOptions {
     fn drop(&mut self) {
-        for (_, value) in self.entries.drain(..) {
+        for (_, value) in &mut self.entries {
             if let Opt::Str(s) = value {
-                crate::options::wipe(s);
+                zeroize::Zeroize::zeroize(s);
             }
         }
     }
