@@ -12,8 +12,7 @@
  */
 export async function run(job) {
   try {
-    const { signal, timeoutMs } = job;
-    const fetchFn = job.fetch;
+    const [fetchFn, signal, timeoutMs] = job.transport;
     for (;;) {
       if (isAborted(signal)) job.report("aborted"); // throws
       const [url, method, body, ...pairs] = job.request().split("\n");

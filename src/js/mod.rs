@@ -238,8 +238,8 @@ impl Job {
         let mut o = read_options(opts, action.function, client.is_some())?;
         let (settings, fetch) = match &client {
             Some(c) => {
-                let own = options::parse(&o.entries, Scope::ClientCall(action))?;
-                (c.settings.overlay(own), o.fetch.take().or_else(|| c.fetch.clone()))
+                let settings = options::parse_over(&o.entries, Scope::ClientCall(action), c.settings.clone())?;
+                (settings, o.fetch.take().or_else(|| c.fetch.clone()))
             }
             None => (options::parse(&o.entries, Scope::Standalone(action))?, o.fetch.take()),
         };
@@ -266,21 +266,16 @@ impl Job {
 /// What `pkg/transport.js` calls, attempt by attempt.
 #[wasm_bindgen]
 impl Job {
-    /// The caller's `fetch`, if one was passed.
+    /// `[fetch, signal, timeoutMs]`: the caller's `fetch` and `AbortSignal`
+    /// (`undefined` when not passed) and the per-attempt timeout. One getter
+    /// for the three: each export costs its own wasm-bindgen shim.
     #[wasm_bindgen(getter)]
-    pub fn fetch(&self) -> Option<Function> {
-        self.fetch.clone()
-    }
-
-    /// The caller's `AbortSignal`, if one was passed.
-    #[wasm_bindgen(getter)]
-    pub fn signal(&self) -> Option<AbortSignal> {
-        self.signal.clone()
-    }
-
-    #[wasm_bindgen(getter = timeoutMs)]
-    pub fn timeout_ms(&self) -> u32 {
-        self.call.plan().timeout_ms
+    pub fn transport(&self) -> Array {
+        Array::of3(
+            &self.fetch.clone().map_or(JsValue::UNDEFINED, JsValue::from),
+            &self.signal.clone().map_or(JsValue::UNDEFINED, JsValue::from),
+            &JsValue::from(self.call.plan().timeout_ms),
+        )
     }
 
     /// The next request, signed now, as one string of lines (one string
