@@ -207,29 +207,6 @@ pub struct Settings {
     pub params: Vec<(&'static str, String)>,
 }
 
-impl Settings {
-    /// `self` with every setting that `over` gives replaced by `over`'s.
-    pub fn overlay(&self, over: Settings) -> Settings {
-        Settings {
-            access_key: over.access_key.or_else(|| self.access_key.clone()),
-            signer: over.signer.or_else(|| self.signer.clone()),
-            region_code: over.region_code.or_else(|| self.region_code.clone()),
-            format: over.format.or(self.format),
-            method: over.method.or(self.method),
-            endpoint: over.endpoint.or_else(|| self.endpoint.clone()),
-            timeout_ms: over.timeout_ms.or(self.timeout_ms),
-            max_retries: over.max_retries.or(self.max_retries),
-            timestamp: over.timestamp.or(self.timestamp),
-            clock_offset_ms: over.clock_offset_ms.or(self.clock_offset_ms),
-            retry_unsafe: over.retry_unsafe.or(self.retry_unsafe),
-            all_pages: over.all_pages.or(self.all_pages),
-            http_method: over.http_method.or_else(|| self.http_method.clone()),
-            url: over.url.or_else(|| self.url.clone()),
-            params: over.params,
-        }
-    }
-}
-
 /// What `signRequest` needs: the URL's target is taken by the caller.
 #[derive(Debug)]
 pub struct SignInput {
@@ -374,8 +351,15 @@ pub const MAX_VALUE_LEN: usize = 4096;
 
 /// Validates one options object. `entries` are the object's own keys in order.
 pub fn parse(entries: &[(String, Opt)], scope: Scope) -> Result<Settings> {
-    let mut s = Settings::default();
+    parse_over(entries, scope, Settings::default())
+}
+
+/// [`parse`], with every setting the entries give replacing `base`'s (a
+/// Client's settings under one call's options).
+pub fn parse_over(entries: &[(String, Opt)], scope: Scope, base: Settings) -> Result<Settings> {
+    let mut s = base;
     let mut site: Option<Endpoint> = None;
+    let mut endpoint_given = false;
     for (name, value) in entries {
         if !scope.allows(name) {
             return Err(unknown(name, scope));
@@ -412,6 +396,7 @@ pub fn parse(entries: &[(String, Opt)], scope: Scope) -> Result<Settings> {
                 )
             }
             "endpoint" => {
+                endpoint_given = true;
                 s.endpoint = Some(Endpoint::parse(&text(name, value)?).ok_or_else(|| {
                     Error::option(
                         name,
@@ -445,7 +430,7 @@ pub fn parse(entries: &[(String, Opt)], scope: Scope) -> Result<Settings> {
         }
     }
     if let Some(site) = site {
-        if s.endpoint.is_some() {
+        if endpoint_given {
             return Err(Error::option(
                 "site",
                 "pass either site or endpoint, not both (endpoint already names the host)",
@@ -837,10 +822,22 @@ mod tests {
         assert!(e.message.contains("unknown option"));
         let e = parse(&entries(&[("secretKey", s("x"))]), Scope::ClientCall(&EXPORT)).unwrap_err();
         assert!(e.message.contains("set once on the Client"));
-        let call = parse(&entries(&[("timeoutMs", Opt::Num(5.0))]), Scope::ClientCall(&EXPORT)).unwrap();
-        let merged = cfg.overlay(call);
+        let over = |list: &[(&str, Opt)]| parse_over(&entries(list), Scope::ClientCall(&EXPORT), cfg.clone());
+        let merged = over(&[("timeoutMs", Opt::Num(5.0))]).unwrap();
         assert_eq!(merged.timeout_ms, Some(5));
         assert_eq!(merged.access_key.as_deref(), Some("AK"));
+        assert_eq!(merged.endpoint.unwrap().origin, "https://ncloud.apigw.gov-ntruss.com");
+        // A call's site or endpoint replaces the Client's; both in one call are refused.
+        assert_eq!(
+            over(&[("site", s("fin"))]).unwrap().endpoint.unwrap().origin,
+            "https://fin-ncloud.apigw.fin-ntruss.com"
+        );
+        assert_eq!(
+            over(&[("endpoint", s("http://127.0.0.1:9"))]).unwrap().endpoint.unwrap().origin,
+            "http://127.0.0.1:9"
+        );
+        let both = over(&[("site", s("fin")), ("endpoint", s("http://127.0.0.1:9"))]).unwrap_err();
+        assert!(both.message.contains("either site or endpoint"));
     }
 
     #[test]
