@@ -17,7 +17,7 @@ cargo_wasm() {
     toolchain=(+debian-web)
     linker=(CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-22 RUSTDOC=/usr/bin/rustdoc)
   fi
-  env RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none --cfg sha2_backend_soft=\"compact\"" "${linker[@]}" \
+  env RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none --cfg sha2_backend_soft=\"compact\" -Ctarget-feature=-reference-types" "${linker[@]}" \
     cargo "${toolchain[@]}" "$@" --target wasm32-unknown-unknown \
       -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
 }
