@@ -167,10 +167,13 @@ pub fn js_to_json(v: &JsValue, budget: &mut Budget) -> Option<Value> {
     }
     budget.depth += 1;
     let out = if k == Kind::Array {
-        let items: Array = v.clone().unchecked_into();
+        // The length read through Reflect (which catches): an array can be a
+        // Proxy whose `length` getter throws, and js-sys's `length()` would
+        // let that exception unwind through wasm frames.
+        let len = get(v, "length").as_f64().filter(|n| *n >= 0.0)?;
         let mut out = Vec::new();
-        for i in 0..items.length() {
-            out.push(js_to_json(&Reflect::get_u32(&items, i).ok()?, budget)?);
+        for i in 0..len.min(f64::from(u32::MAX)) as u32 {
+            out.push(js_to_json(&Reflect::get_u32(v, i).ok()?, budget)?);
         }
         Value::Arr(out)
     } else {

@@ -463,6 +463,35 @@ export const cases = {
       }
       ok(err instanceof lib.NcloudError, "NcloudError for every odd input, got " + err);
     }
+    // JS exceptions that must not unwind through wasm frames, however often:
+    // an array Proxy whose length getter throws (it did unwind, leaving the
+    // wasm stack pointer behind, and some hundreds trapped the module), and a
+    // headers.get that is a Proxy whose getPrototypeOf trap throws (an
+    // `instanceof` check would run it).
+    const lengthThrows = new Proxy([1], {
+      get: (t, k) => {
+        if (k === "length") throw new Error("length");
+        return Reflect.get(t, k);
+      },
+    });
+    const getThrows = new Proxy(() => null, {
+      getPrototypeOf() {
+        throw new Error("trap");
+      },
+    });
+    const throttled = async () => ({
+      status: 429,
+      headers: { get: getThrows },
+      text: async () => '{"error":{"errorCode":"410","message":"Throttle Limited"}}',
+    });
+    const exportOpts = { ...base, cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b" };
+    for (let i = 0; i < 1000; i++) {
+      const e1 = await lib.call("getCloudPostgresqlBucketList", { a: lengthThrows }, base).catch((e) => e);
+      ok(e1 instanceof lib.NcloudError && e1.option === "params", "NcloudError for an array whose length throws, got " + e1);
+      if (i % 5) continue;
+      const e2 = await lib.exportBackup({ ...exportOpts, maxRetries: 0, fetch: throttled }).catch((e) => e);
+      ok(e2 instanceof lib.NcloudError && e2.kind === "throttled", "NcloudError for a trapping headers.get, got " + e2);
+    }
     await s.inject([{ type: "html" }, { type: "truncated" }, { type: "reset", times: 2 }]);
     for (let i = 0; i < 3; i++) {
       await lib.exportBackup({ ...base, maxRetries: 0, cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "pg-backups" }).catch(() => {});
