@@ -29,6 +29,11 @@ function once(pattern, to, what) {
 const [oldImports, newImports] = [WebAssembly.Module.imports(a), WebAssembly.Module.imports(b)];
 const [oldExports, newExports] = [WebAssembly.Module.exports(a), WebAssembly.Module.exports(b)];
 if (oldImports.length !== newImports.length || oldExports.length !== newExports.length) fail("import or export counts differ");
+// Paired by position: the kinds must pair up too, and no two imports may share a new name.
+for (const [olds, news] of [[oldImports, newImports], [oldExports, newExports]]) {
+  if (olds.some((old, i) => old.kind !== news[i].kind)) fail("imports or exports do not pair up by kind");
+}
+if (new Set(newImports.map((i) => i.name)).size !== newImports.length) fail("two imports got the same new name");
 
 // The glue's imports object: `"./ncloud_pg_backup_bg.js": import0` (an object
 // of shims, renamed in place below) and, for JS snippets whose functions the
