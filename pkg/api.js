@@ -48,24 +48,50 @@ export const call = (action, params, opts) => send(() => __job("call", opts, act
 // anything it refuses, takes the fully validated path, whose NcloudError
 // says what is wrong.
 
-const FREE = new Set(["method", "url", "accessKey", "secretKey", "timestamp", "clockOffsetMs"]);
-const BOUND = new Set(["method", "url", "timestamp", "clockOffsetMs"]);
 const MAX = 4096; // as the wasm side: longer strings are refused before being copied
 
 const text = (v) => typeof v === "string" && v.length <= MAX;
 const number = (v) => v === undefined || typeof v === "number";
 
-/** The input's fields, each read once, if it has the common shape; else null. */
-function plainFields(input, known) {
+/**
+ * The input's fields, each read once, if it has the common shape; else null.
+ * `credentials`: whether accessKey and secretKey may be among them (not on a Client).
+ */
+function plainFields(input, credentials) {
   try {
     if (typeof input !== "object" || input === null || Object.getPrototypeOf(input) !== Object.prototype) return null;
     // Own enumerable properties, as the wasm side reads them (Object.keys), each read once.
-    const f = {};
+    // A switch into locals rather than a Set of names and an object filled
+    // key by key: 6 % of a signRequest (README, Benchmarks).
+    let method, url, accessKey, secretKey, timestamp, clockOffsetMs;
     for (const key of Object.keys(input)) {
-      if (!known.has(key)) return null;
-      f[key] = input[key];
+      switch (key) {
+        case "method":
+          method = input[key];
+          break;
+        case "url":
+          url = input[key];
+          break;
+        case "timestamp":
+          timestamp = input[key];
+          break;
+        case "clockOffsetMs":
+          clockOffsetMs = input[key];
+          break;
+        case "accessKey":
+          if (!credentials) return null;
+          accessKey = input[key];
+          break;
+        case "secretKey":
+          if (!credentials) return null;
+          secretKey = input[key];
+          break;
+        default:
+          return null;
+      }
     }
-    return text(f.method) && text(f.url) && number(f.timestamp) && number(f.clockOffsetMs) ? f : null;
+    if (!(text(method) && text(url) && number(timestamp) && number(clockOffsetMs))) return null;
+    return { method, url, accessKey, secretKey, timestamp, clockOffsetMs };
   } catch {
     return null; // a throwing getter or a Proxy: the validated path explains
   }
@@ -136,7 +162,7 @@ function take(length) {
 
 /** Signs a request to any NCP API Gateway URL: `{ headers, timestamp }`. */
 export function signRequest(input) {
-  const f = plainFields(input, FREE);
+  const f = plainFields(input, true);
   if (f && text(f.accessKey) && text(f.secretKey) && put(f.method, f.url, f.accessKey, f.secretKey)) {
     const timestamp = timestampOf(f);
     const length = __signFast(f.method.length, f.url.length, f.accessKey.length, f.secretKey.length, f.clockOffsetMs, timestamp);
@@ -157,7 +183,7 @@ export class Client extends WasmClient {
 
   signRequest(input) {
     if (!this.__wbg_ptr) throw freed();
-    const f = plainFields(input, BOUND);
+    const f = plainFields(input, false);
     if (f && put(f.method, f.url)) {
       const timestamp = timestampOf(f);
       const length = this.__signFast(f.method.length, f.url.length, f.clockOffsetMs, timestamp);
