@@ -324,12 +324,17 @@ impl Scope {
         matches!(self, Scope::ClientCall(_) | Scope::ClientSign)
     }
 
+    /// `signRequest`'s input: `method` is any HTTP method, and `url` is read.
+    fn signs(self) -> bool {
+        matches!(self, Scope::Sign | Scope::ClientSign)
+    }
+
     fn names(self) -> Vec<&'static str> {
         let mut v: Vec<&'static str> = Vec::new();
         if !self.on_client() {
             v.extend_from_slice(CREDENTIALS);
         }
-        if matches!(self, Scope::Sign | Scope::ClientSign) {
+        if self.signs() {
             v.extend_from_slice(SIGN);
             return v;
         }
@@ -376,7 +381,7 @@ pub fn parse_over(entries: &[(String, Opt)], scope: Scope, base: Settings) -> Re
                     _ => return Err(Error::option(name, "responseFormatType must be \"json\" or \"xml\"")),
                 })
             }
-            "method" if matches!(scope, Scope::Sign | Scope::ClientSign) => {
+            "method" if scope.signs() => {
                 let m = text(name, value)?;
                 check_method(&m)?;
                 s.http_method = Some(m);
