@@ -6,6 +6,7 @@ import { Client, exportBackup } from "ncloud-pg-backup";
 // The same module instance the package entry initialised (one URL, one module),
 // for the per-call pieces below.
 import { __job } from "../pkg/gen/ncloud_pg_backup.js";
+import { deadlines } from "../pkg/transport.js";
 import { EXPORT, KEYS, exportUrl, signed, stringToSign } from "./inputs.mjs";
 import { exportBackupBaseline } from "./baseline.mjs";
 import { createHmac } from "node:crypto";
@@ -18,7 +19,7 @@ function candidates(endpoint) {
     { id: "baseline", label: "node:crypto + fetch + JSON.parse (baseline)", run: () => exportBackupBaseline(endpoint) },
     {
       id: "baselineTimeout",
-      label: "the baseline with a 30 s AbortSignal.timeout, as the package sends each attempt",
+      label: "the baseline with a 30 s AbortSignal.timeout per request",
       run: () => exportBackupBaseline(endpoint, { timeoutMs: 30_000 }),
     },
     { id: "exportBackup", label: "exportBackup (wasm)", run: () => exportBackup(opts) },
@@ -92,7 +93,8 @@ function perCall({ quick }) {
     { id: "prepare", label: "package: read and check the options, prepare the key (__job)", run: () => __job("exportBackup", opts).free() },
     { id: "request", label: "package: build and sign the request (job.request)", perJob: (job) => job.request() },
     { id: "report", label: "package: read the answer into the result (job.report)", perJob: (job) => job.report(undefined, response, body) },
-    { id: "timeout", label: "both with a timeout: AbortSignal.timeout(30000)", run: () => AbortSignal.timeout(30_000) },
+    { id: "timeout", label: "package: the attempt's 30 s timeout in Node (deadlines.add, then done)", run: () => deadlines.add(30_000).done() },
+    { id: "signalTimeout", label: "baseline with a timeout: AbortSignal.timeout(30000)", run: () => AbortSignal.timeout(30_000) },
     {
       id: "baseline",
       label: "baseline: sign with node:crypto and JSON.parse the answer",

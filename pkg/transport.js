@@ -55,14 +55,16 @@ export async function run(job) {
  * caller's signal does. A fresh one per attempt (Workers forbid sharing one
  * between requests), and never the caller's long-lived signal itself, so fetch
  * cannot pile listeners onto it. With the runtime's fetch and no caller's
- * signal, `AbortSignal.timeout`: the cheapest signal to make, and no timer to
- * clear. Its timer does not keep Node running, which the runtime's fetch does
- * while a request is open; a caller's fetch may not (a mock that never
- * answers), so that case gets a timer of its own.
+ * signal: in Node, a controller on the shared deadline list below; elsewhere
+ * `AbortSignal.timeout`, the platform's own. Both timers leave Node free to
+ * exit, which the runtime's fetch does not while a request is open; a caller's
+ * fetch may not keep Node running (a mock that never answers), so that case
+ * gets a timer of its own.
  */
 function attemptSignal(user, ms, customFetch) {
-  if (!user && !customFetch && typeof globalThis.AbortSignal?.timeout === "function") {
-    return { signal: AbortSignal.timeout(ms), done() {} };
+  if (!user && !customFetch) {
+    if (inNode) return deadlines.add(ms);
+    if (typeof globalThis.AbortSignal?.timeout === "function") return { signal: AbortSignal.timeout(ms), done() {} };
   }
   const controller = new AbortController();
   const abort = () => controller.abort();
@@ -76,6 +78,68 @@ function attemptSignal(user, ms, customFetch) {
     },
   };
 }
+
+const inNode = typeof globalThis.process?.versions?.node === "string";
+
+/**
+ * Per-attempt timeouts for Node: one timer per timeout length for all the
+ * attempts in flight, not one per attempt. `AbortSignal.timeout` keeps its
+ * timer (and weak references to the signal) for the whole timeout, long after
+ * the request is done: at 4,000 requests a second and the default 30 s, about
+ * 120,000 of them pending. Here a finished attempt leaves its list at once.
+ * Each length keeps its attempts in start order, so their deadlines are in
+ * order too; the timer wakes for the oldest, aborts what is due and sleeps
+ * until the next. Exported for the tests.
+ */
+export const deadlines = {
+  lists: new Map(),
+
+  /** `{ signal, done() }`: the signal aborts with a TimeoutError once `ms` have passed, unless `done()` came first. */
+  add(ms) {
+    let list = this.lists.get(ms);
+    if (!list) this.lists.set(ms, (list = { ms, head: null, tail: null, timer: null }));
+    const entry = { controller: new AbortController(), at: performance.now() + ms, prev: list.tail, next: null };
+    if (list.tail) list.tail.next = entry;
+    else list.head = entry;
+    list.tail = entry;
+    if (!list.timer) this.wake(list, ms);
+    return { signal: entry.controller.signal, done: () => this.remove(list, entry) };
+  },
+
+  remove(list, entry) {
+    if (entry.prev) entry.prev.next = entry.next;
+    else if (list.head === entry) list.head = entry.next;
+    else return; // already gone: timed out, or done twice
+    if (entry.next) entry.next.prev = entry.prev;
+    else list.tail = entry.prev;
+    entry.prev = entry.next = null;
+    if (!list.head) this.drop(list);
+  },
+
+  /** Aborts every attempt now due, then sleeps until the next deadline. */
+  expire(list) {
+    list.timer = null;
+    const now = performance.now();
+    while (list.head && list.head.at <= now) {
+      const entry = list.head;
+      this.remove(list, entry);
+      entry.controller.abort(new DOMException("no answer within the attempt's timeout", "TimeoutError"));
+    }
+    if (list.head) this.wake(list, list.head.at - now);
+  },
+
+  wake(list, ms) {
+    list.timer = setTimeout(() => this.expire(list), ms);
+    list.timer.unref?.();
+  },
+
+  /** An empty list stops its timer and is forgotten, so lengths that were used once do not pile up. */
+  drop(list) {
+    clearTimeout(list.timer);
+    list.timer = null;
+    if (this.lists.get(list.ms) === list) this.lists.delete(list.ms);
+  },
+};
 
 /** Waits `ms`, or less if the caller's signal aborts first (the loop then stops). */
 function sleep(ms, signal) {

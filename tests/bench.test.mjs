@@ -50,7 +50,7 @@ test("bench --quick prints the table and writes results.json with every section"
     }
   }
 
-  for (const id of ["prepare", "request", "report", "timeout", "baseline"]) {
+  for (const id of ["prepare", "request", "report", "timeout", "signalTimeout", "baseline"]) {
     assert.equal(typeof results.e2e.perCall[id].usPerCall, "number", `e2e.perCall.${id}`);
   }
   assert.ok(stdout.includes("| End to end, CPU per call (no network) |"), "table has the per-call rows");

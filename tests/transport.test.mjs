@@ -38,3 +38,55 @@ test("an abort during the answer that asked for a retry stops the call instead o
   assert.equal(outcome, "aborted");
   assert.equal(sent, 1);
 });
+
+// The shared deadline list that times attempts out in Node (pkg/transport.js).
+import { deadlines } from "../pkg/transport.js";
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test("deadlines: each timeout length keeps its own time, and aborts with a TimeoutError", async () => {
+  const long = deadlines.add(1_000);
+  const short = deadlines.add(50);
+  await pause(500);
+  assert.equal(short.signal.aborted, true, "the 50 ms attempt waited for the 1 s one");
+  assert.equal(short.signal.reason.name, "TimeoutError");
+  assert.equal(long.signal.aborted, false, "the 1 s attempt ended early");
+  await pause(800);
+  assert.equal(long.signal.aborted, true);
+  assert.equal(deadlines.lists.size, 0, "an empty list was kept");
+});
+
+test("deadlines: a later attempt of the same length gets its full time, and a finished one is never aborted", async () => {
+  const first = deadlines.add(400);
+  const done = deadlines.add(400);
+  await pause(250);
+  const later = deadlines.add(400);
+  done.done();
+  await pause(250); // 500 ms in: the first (due at 400) is aborted, the later one (due at 650) not yet
+  assert.equal(first.signal.aborted, true);
+  assert.equal(done.signal.aborted, false, "a finished attempt was aborted");
+  assert.equal(later.signal.aborted, false, "the later attempt was aborted with the first");
+  await pause(400);
+  assert.equal(later.signal.aborted, true, "the timer did not wake again for the later attempt");
+  first.done(); // after its timeout: harmless
+  later.done();
+  assert.equal(deadlines.lists.size, 0);
+});
+
+test("deadlines: attempts that finish leave nothing behind, in any order", () => {
+  const attempts = Array.from({ length: 100 }, (_, i) => deadlines.add(1_000 + (i % 3)));
+  for (const i of [50, 0, 99, ...Array.from({ length: 100 }, (_, j) => j)]) attempts[i].done();
+  assert.equal(deadlines.lists.size, 0);
+  assert.ok(attempts.every((a) => !a.signal.aborted));
+});
+
+test("deadlines: a pending timeout does not keep Node running", () => {
+  const script = `
+    import { deadlines } from ${JSON.stringify(new URL("../pkg/transport.js", import.meta.url).href)};
+    deadlines.add(60_000);
+    console.log("added");`;
+  const started = Date.now();
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 20_000 });
+  assert.equal(out.trim(), "added");
+  assert.ok(Date.now() - started < 15_000, "Node waited for the timer");
+});
