@@ -27,7 +27,12 @@ function candidates(endpoint) {
   ];
 }
 
-/** `count` requests, `concurrency` in flight; resolves to elapsed ms. Any failed export aborts the benchmark. */
+/**
+ * `count` requests, `concurrency` in flight; resolves to `{ ms, cpuUs }`:
+ * elapsed milliseconds, and this process's CPU time (user + system) in
+ * microseconds, which the simulator's process does not share. Any failed
+ * export aborts the benchmark.
+ */
 async function drive(c, count, concurrency) {
   let started = 0;
   const worker = async () => {
@@ -38,8 +43,11 @@ async function drive(c, count, concurrency) {
     }
   };
   const t0 = now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  return now() - t0;
+  const ms = now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return { ms, cpuUs: cpu.user + cpu.system };
 }
 
 export async function benchE2E({ quick, sim }) {
@@ -58,14 +66,17 @@ export async function benchE2E({ quick, sim }) {
       }
     }
     const out = {};
+    const ratios = (id, key) => median(samples[id].map((s, r) => s[key] / samples.baseline[r][key]));
     for (const c of list) {
-      const ms = median(samples[c.id]);
+      const ms = median(samples[c.id].map((s) => s.ms));
       out[c.id] = {
         label: c.label,
         requestsPerSecond: (count / ms) * 1000,
         msPerRequest: ms / count,
-        ratioToBaseline: median(samples[c.id].map((t, r) => t / samples.baseline[r])),
-        roundsMs: samples[c.id],
+        ratioToBaseline: ratios(c.id, "ms"),
+        cpuUsPerRequest: median(samples[c.id].map((s) => s.cpuUs)) / count,
+        cpuRatioToBaseline: ratios(c.id, "cpuUs"),
+        roundsMs: samples[c.id].map((s) => s.ms),
       };
     }
     results.push({ concurrency, requests: count, rounds, candidates: out });

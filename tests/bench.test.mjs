@@ -47,6 +47,7 @@ test("bench --quick prints the table and writes results.json with every section"
     for (const id of ["baseline", "exportBackup", "client"]) {
       assert.equal(typeof run.candidates[id].requestsPerSecond, "number", `e2e.${run.concurrency}.${id}`);
       assert.equal(typeof run.candidates[id].ratioToBaseline, "number", `e2e.${run.concurrency}.${id}`);
+      assert.ok(run.candidates[id].cpuUsPerRequest > 0, `e2e.${run.concurrency}.${id}.cpuUsPerRequest`);
     }
   }
 
