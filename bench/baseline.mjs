@@ -13,8 +13,9 @@ export function signNodeCrypto({ method, url, timestamp }, { accessKey, secretKe
 
 /**
  * The same request as the package's exportBackup; resolves to the same result
- * shape. With `timeoutMs`, the request gets what the package gives each
- * attempt: a timeout that aborts it (AbortSignal.timeout).
+ * shape. With `timeoutMs`, the request gets a timeout that aborts it, the
+ * platform's way (AbortSignal.timeout); the package has its own in Node
+ * (pkg/transport.js, deadline list).
  */
 export async function exportBackupBaseline(endpoint, { keys = KEYS, params = EXPORT, timeoutMs } = {}) {
   const url = exportUrl(endpoint, params);

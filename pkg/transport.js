@@ -55,7 +55,7 @@ export async function run(job) {
  * caller's signal does. A fresh one per attempt (Workers forbid sharing one
  * between requests), and never the caller's long-lived signal itself, so fetch
  * cannot pile listeners onto it. With the runtime's fetch and no caller's
- * signal: in Node, a controller on the shared deadline list below; elsewhere
+ * signal: in Node, a controller on the deadline list below; elsewhere
  * `AbortSignal.timeout`, the platform's own. Both timers leave Node free to
  * exit, which the runtime's fetch does not while a request is open; a caller's
  * fetch may not keep Node running (a mock that never answers), so that case
@@ -63,7 +63,7 @@ export async function run(job) {
  */
 function attemptSignal(user, ms, customFetch) {
   if (!user && !customFetch) {
-    if (inNode) return deadlines.add(ms);
+    if (deadlines) return deadlines.add(ms);
     if (typeof globalThis.AbortSignal?.timeout === "function") return { signal: AbortSignal.timeout(ms), done() {} };
   }
   const controller = new AbortController();
@@ -79,7 +79,28 @@ function attemptSignal(user, ms, customFetch) {
   };
 }
 
-const inNode = typeof globalThis.process?.versions?.node === "string";
+/**
+ * The deadline list every call's attempts use, once the Node entry
+ * (pkg/node.js) has turned it on; `null` elsewhere. Not detected here: workerd
+ * with `nodejs_compat` reports a Node version too, and there a timer belongs to
+ * the request that set it, so one request's timer cannot time out another's.
+ */
+export let deadlines = null;
+
+/** Called by the Node entry. */
+export function useDeadlineList() {
+  deadlines ??= deadlineList();
+}
+
+const realClock = {
+  now: () => performance.now(),
+  setTimeout(run, ms) {
+    const timer = setTimeout(run, ms);
+    timer.unref?.(); // a pending timeout alone does not keep Node running
+    return timer;
+  },
+  clearTimeout: (timer) => clearTimeout(timer),
+};
 
 /**
  * Per-attempt timeouts for Node: one timer per timeout length for all the
@@ -89,57 +110,62 @@ const inNode = typeof globalThis.process?.versions?.node === "string";
  * 120,000 of them pending. Here a finished attempt leaves its list at once.
  * Each length keeps its attempts in start order, so their deadlines are in
  * order too; the timer wakes for the oldest, aborts what is due and sleeps
- * until the next. Exported for the tests.
+ * until the next. `clock` is for the tests.
  */
-export const deadlines = {
-  lists: new Map(),
+export function deadlineList(clock = realClock) {
+  const lists = new Map();
 
-  /** `{ signal, done() }`: the signal aborts with a TimeoutError once `ms` have passed, unless `done()` came first. */
-  add(ms) {
-    let list = this.lists.get(ms);
-    if (!list) this.lists.set(ms, (list = { ms, head: null, tail: null, timer: null }));
-    const entry = { controller: new AbortController(), at: performance.now() + ms, prev: list.tail, next: null };
-    if (list.tail) list.tail.next = entry;
-    else list.head = entry;
-    list.tail = entry;
-    if (!list.timer) this.wake(list, ms);
-    return { signal: entry.controller.signal, done: () => this.remove(list, entry) };
-  },
-
-  remove(list, entry) {
+  /** Takes `entry` out of `list`; an empty list stops its timer and is forgotten. */
+  function remove(list, entry) {
     if (entry.prev) entry.prev.next = entry.next;
     else if (list.head === entry) list.head = entry.next;
     else return; // already gone: timed out, or done twice
     if (entry.next) entry.next.prev = entry.prev;
     else list.tail = entry.prev;
     entry.prev = entry.next = null;
-    if (!list.head) this.drop(list);
-  },
+    if (!list.head) {
+      if (list.timer !== null) clock.clearTimeout(list.timer);
+      list.timer = null;
+      if (lists.get(list.ms) === list) lists.delete(list.ms);
+    }
+  }
 
   /** Aborts every attempt now due, then sleeps until the next deadline. */
-  expire(list) {
+  function expire(list) {
     list.timer = null;
-    const now = performance.now();
+    const now = clock.now();
     while (list.head && list.head.at <= now) {
       const entry = list.head;
-      this.remove(list, entry);
+      remove(list, entry);
       entry.controller.abort(new DOMException("no answer within the attempt's timeout", "TimeoutError"));
     }
-    if (list.head) this.wake(list, list.head.at - now);
-  },
+    // An abort listener may have added to the list, and so armed its timer.
+    if (list.head && list.timer === null) wake(list, list.head.at - now);
+  }
 
-  wake(list, ms) {
-    list.timer = setTimeout(() => this.expire(list), ms);
-    list.timer.unref?.();
-  },
+  function wake(list, ms) {
+    list.timer = clock.setTimeout(() => expire(list), ms);
+  }
 
-  /** An empty list stops its timer and is forgotten, so lengths that were used once do not pile up. */
-  drop(list) {
-    clearTimeout(list.timer);
-    list.timer = null;
-    if (this.lists.get(list.ms) === list) this.lists.delete(list.ms);
-  },
-};
+  return {
+    /** The lists by timeout length (for the tests). */
+    lists,
+
+    /** `{ signal, done() }`: the signal aborts with a TimeoutError once `ms` have passed, unless `done()` came first. */
+    add(ms) {
+      let list = lists.get(ms);
+      if (!list) lists.set(ms, (list = { ms, head: null, tail: null, timer: null }));
+      const entry = { controller: new AbortController(), at: clock.now() + ms, prev: list.tail, next: null };
+      if (list.tail) list.tail.next = entry;
+      else list.head = entry;
+      list.tail = entry;
+      // The oldest is due first: usually this one, but an abort listener can
+      // add while expire() runs, with older attempts still waiting.
+      if (list.timer === null) wake(list, list.head.at - entry.at + ms);
+      return { signal: entry.controller.signal, done: () => remove(list, entry) };
+    },
+  };
+}
 
 /** Waits `ms`, or less if the caller's signal aborts first (the loop then stops). */
 function sleep(ms, signal) {

@@ -39,54 +39,158 @@ test("an abort during the answer that asked for a retry stops the call instead o
   assert.equal(sent, 1);
 });
 
-// The shared deadline list that times attempts out in Node (pkg/transport.js).
-import { deadlines } from "../pkg/transport.js";
+// The deadline list that times attempts out in Node (pkg/transport.js), on a
+// clock the tests move by hand: exact times, no dependence on the machine's load.
+import { createServer } from "node:http";
+import { deadlineList, deadlines } from "../pkg/transport.js";
 
-const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * A clock whose timers fire when `advanceTo` passes them; timers longer than
+ * `early` ms fire that much before they are due (as Node's may, against
+ * `performance.now()`).
+ */
+function fakeClock({ early = 0 } = {}) {
+  let now = 0;
+  let nextId = 0; // 0 is a valid timer id: the list must not treat it as "no timer"
+  const timers = new Map();
+  const clock = {
+    fires: 0,
+    now: () => now,
+    setTimeout(run, ms) {
+      const wait = Math.max(1, ms);
+      timers.set(nextId, { at: now + (wait > early ? wait - early : wait), run });
+      return nextId++;
+    },
+    clearTimeout: (id) => timers.delete(id),
+    pending: () => timers.size,
+    /** Moves time forward to `to`, firing each timer at its time, in order. */
+    advanceTo(to) {
+      for (;;) {
+        let first = null;
+        for (const [id, t] of timers) if (t.at <= to && (!first || t.at < first[1].at)) first = [id, t];
+        if (!first) break;
+        timers.delete(first[0]);
+        now = Math.max(now, first[1].at);
+        clock.fires++;
+        first[1].run();
+      }
+      now = to;
+    },
+  };
+  return clock;
+}
 
-test("deadlines: each timeout length keeps its own time, and aborts with a TimeoutError", async () => {
-  const long = deadlines.add(1_000);
-  const short = deadlines.add(50);
-  await pause(500);
-  assert.equal(short.signal.aborted, true, "the 50 ms attempt waited for the 1 s one");
+/** Adds an attempt and records when its signal aborted. */
+function attempt(list, clock, ms) {
+  const a = list.add(ms);
+  a.addedAt = clock.now();
+  a.signal.addEventListener("abort", () => (a.abortedAt = clock.now()));
+  return a;
+}
+
+test("deadlines: each attempt aborts with a TimeoutError when its own time is up, not before", () => {
+  const clock = fakeClock();
+  const list = deadlineList(clock);
+  const long = attempt(list, clock, 1_000);
+  clock.advanceTo(10);
+  const short = attempt(list, clock, 50);
+  clock.advanceTo(250);
+  const later = attempt(list, clock, 1_000);
+  clock.advanceTo(5_000);
+  assert.deepEqual([short.abortedAt, long.abortedAt, later.abortedAt], [60, 1_000, 1_250]);
   assert.equal(short.signal.reason.name, "TimeoutError");
-  assert.equal(long.signal.aborted, false, "the 1 s attempt ended early");
-  await pause(800);
-  assert.equal(long.signal.aborted, true);
-  assert.equal(deadlines.lists.size, 0, "an empty list was kept");
+  assert.equal(list.lists.size, 0, "an empty list was kept");
+  assert.equal(clock.pending(), 0, "a timer was left behind");
 });
 
-test("deadlines: a later attempt of the same length gets its full time, and a finished one is never aborted", async () => {
-  const first = deadlines.add(400);
-  const done = deadlines.add(400);
-  await pause(250);
-  const later = deadlines.add(400);
-  done.done();
-  await pause(250); // 500 ms in: the first (due at 400) is aborted, the later one (due at 650) not yet
-  assert.equal(first.signal.aborted, true);
-  assert.equal(done.signal.aborted, false, "a finished attempt was aborted");
-  assert.equal(later.signal.aborted, false, "the later attempt was aborted with the first");
-  await pause(400);
-  assert.equal(later.signal.aborted, true, "the timer did not wake again for the later attempt");
-  first.done(); // after its timeout: harmless
-  later.done();
-  assert.equal(deadlines.lists.size, 0);
+test("deadlines: a timer that fires early sleeps again for the rest, without spinning", () => {
+  const clock = fakeClock({ early: 2 });
+  const list = deadlineList(clock);
+  const a = attempt(list, clock, 100);
+  clock.advanceTo(99);
+  assert.equal(a.abortedAt, undefined, "aborted before its time");
+  clock.advanceTo(1_000);
+  assert.equal(a.abortedAt, 100);
+  assert.ok(clock.fires <= 3, `${clock.fires} timer fires for one deadline`);
 });
 
-test("deadlines: attempts that finish leave nothing behind, in any order", () => {
-  const attempts = Array.from({ length: 100 }, (_, i) => deadlines.add(1_000 + (i % 3)));
+test("deadlines: finished attempts, taken out in any order, are never aborted and the rest keep their times", () => {
+  const clock = fakeClock();
+  const list = deadlineList(clock);
+  const all = [];
+  for (let i = 0; i < 6; i++) {
+    all.push(attempt(list, clock, 100));
+    clock.advanceTo(clock.now() + 10); // due at 100, 110, ..., 150
+  }
+  // A middle one, the tail, the head, then one whose neighbour left before it.
+  for (const i of [3, 5, 0, 4]) all[i].done();
+  all[3].done(); // twice: harmless
+  const added = attempt(list, clock, 100); // due at 160, after the old tail
+  all[1].done(); // the new head, after the list changed around it
+  clock.advanceTo(1_000);
+  assert.deepEqual(
+    all.map((a) => a.abortedAt),
+    [undefined, undefined, 120, undefined, undefined, undefined],
+  );
+  assert.equal(added.abortedAt, 160);
+  added.done(); // after its timeout: harmless
+  assert.equal(list.lists.size, 0);
+  assert.equal(clock.pending(), 0);
+});
+
+test("deadlines: an attempt added while others abort gets one timer, due for the oldest", () => {
+  const clock = fakeClock();
+  const list = deadlineList(clock);
+  const a = attempt(list, clock, 100);
+  clock.advanceTo(50);
+  const c = attempt(list, clock, 100); // keeps the list in use while a aborts
+  let b;
+  a.signal.addEventListener("abort", () => (b = attempt(list, clock, 100)));
+  clock.advanceTo(100);
+  assert.equal(clock.pending(), 1, "two timers armed for one list");
+  clock.advanceTo(1_000);
+  assert.deepEqual([c.abortedAt, b.abortedAt], [150, 200]);
+  assert.equal(clock.pending(), 0);
+});
+
+test("deadlines: many attempts of a few lengths leave nothing behind", () => {
+  const clock = fakeClock();
+  const list = deadlineList(clock);
+  const attempts = Array.from({ length: 100 }, (_, i) => list.add(1_000 + (i % 3)));
   for (const i of [50, 0, 99, ...Array.from({ length: 100 }, (_, j) => j)]) attempts[i].done();
-  assert.equal(deadlines.lists.size, 0);
+  assert.equal(list.lists.size, 0);
+  assert.equal(clock.pending(), 0);
   assert.ok(attempts.every((a) => !a.signal.aborted));
+});
+
+test("deadlines: the package's calls in Node time out through the list, and leave it empty", async () => {
+  const server = createServer(() => {}); // accepts, never answers
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const endpoint = `http://127.0.0.1:${server.address().port}`;
+    const call = exportBackup({ ...OPTS, endpoint, timeoutMs: 300 }).then(
+      () => "resolved",
+      (e) => e.kind,
+    );
+    await pause(50);
+    assert.equal(deadlines?.lists.get(300)?.head?.at > 0, true, "the attempt is not on the list");
+    assert.equal(await call, "timeout");
+    assert.equal(deadlines.lists.size, 0);
+  } finally {
+    server.closeAllConnections?.();
+    server.close();
+  }
 });
 
 test("deadlines: a pending timeout does not keep Node running", () => {
   const script = `
-    import { deadlines } from ${JSON.stringify(new URL("../pkg/transport.js", import.meta.url).href)};
-    deadlines.add(60_000);
+    import { deadlineList } from ${JSON.stringify(new URL("../pkg/transport.js", import.meta.url).href)};
+    deadlineList().add(60_000);
     console.log("added");`;
   const started = Date.now();
   const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 20_000 });
   assert.equal(out.trim(), "added");
   assert.ok(Date.now() - started < 15_000, "Node waited for the timer");
 });
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

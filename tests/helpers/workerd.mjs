@@ -24,7 +24,7 @@ export async function bundleWorker(entry) {
 }
 
 /** Starts `entry` in workerd; returns the Miniflare instance (call dispose()). */
-export async function startWorker(entry, { bindings = {}, compatibilityDate = "2025-09-01" } = {}) {
+export async function startWorker(entry, { bindings = {}, compatibilityDate = "2025-09-01", compatibilityFlags = [] } = {}) {
   const scriptPath = await bundleWorker(entry);
   const mf = new Miniflare({
     modules: true,
@@ -32,6 +32,7 @@ export async function startWorker(entry, { bindings = {}, compatibilityDate = "2
     modulesRoot: dirname(scriptPath),
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate,
+    compatibilityFlags,
     bindings,
   });
   await mf.ready;
