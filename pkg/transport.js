@@ -140,11 +140,12 @@ export function deadlineList(clock = realClock) {
       entry.controller.abort(new DOMException("no answer within the attempt's timeout", "TimeoutError"));
     }
     // An abort listener may have added to the list, and so armed its timer.
-    if (list.head && list.timer === null) wake(list, list.head.at - now);
+    if (list.head && list.timer === null) wake(list, now);
   }
 
-  function wake(list, ms) {
-    list.timer = clock.setTimeout(() => expire(list), ms);
+  /** Sleeps until the oldest attempt of `list` is due. */
+  function wake(list, now) {
+    list.timer = clock.setTimeout(() => expire(list), list.head.at - now);
   }
 
   return {
@@ -155,13 +156,14 @@ export function deadlineList(clock = realClock) {
     add(ms) {
       let list = lists.get(ms);
       if (!list) lists.set(ms, (list = { ms, head: null, tail: null, timer: null }));
-      const entry = { controller: new AbortController(), at: clock.now() + ms, prev: list.tail, next: null };
+      const now = clock.now();
+      const entry = { controller: new AbortController(), at: now + ms, prev: list.tail, next: null };
       if (list.tail) list.tail.next = entry;
       else list.head = entry;
       list.tail = entry;
-      // The oldest is due first: usually this one, but an abort listener can
-      // add while expire() runs, with older attempts still waiting.
-      if (list.timer === null) wake(list, list.head.at - entry.at + ms);
+      // For the oldest, usually this one; an abort listener can add while
+      // expire() runs, with older attempts still waiting.
+      if (list.timer === null) wake(list, now);
       return { signal: entry.controller.signal, done: () => remove(list, entry) };
     },
   };
