@@ -15,12 +15,14 @@ export function signNodeCrypto({ method, url, timestamp }, { accessKey, secretKe
  * The same request as the package's exportBackup; resolves to the same result
  * shape. With `timeoutMs`, the request gets a timeout that aborts it, the
  * platform's way (AbortSignal.timeout); the package has its own in Node
- * (pkg/transport.js, deadline list).
+ * (pkg/transport.js, deadline list). With `signal`, fetch gets that signal:
+ * what making a request cancellable costs by itself, with no timer.
  */
-export async function exportBackupBaseline(endpoint, { keys = KEYS, params = EXPORT, timeoutMs } = {}) {
+export async function exportBackupBaseline(endpoint, { keys = KEYS, params = EXPORT, timeoutMs, signal } = {}) {
   const url = exportUrl(endpoint, params);
   const { headers } = signNodeCrypto({ method: "GET", url, timestamp: Date.now() }, keys);
-  const res = await fetch(url, timeoutMs ? { headers, signal: AbortSignal.timeout(timeoutMs) } : { headers });
+  if (timeoutMs) signal = AbortSignal.timeout(timeoutMs);
+  const res = await fetch(url, signal ? { headers, signal } : { headers });
   const body = JSON.parse(await res.text());
   if (!res.ok) throw new Error(`exportBackupToObjectStorage: HTTP ${res.status} ${JSON.stringify(body)}`);
   const { requestId, returnCode, returnMessage } = body.exportBackupToObjectStorageResponse;
