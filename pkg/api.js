@@ -181,6 +181,11 @@ export class Client extends WasmClient {
   /** `[accessKey, endpoint]`, read from the module once: they never change. */
   #shown;
 
+  /** Wipes the prepared key and frees the module's memory for it; again, it does nothing. */
+  free() {
+    if (this.__wbg_ptr) super.free();
+  }
+
   signRequest(input) {
     if (!this.__wbg_ptr) throw freed();
     const f = plainFields(input, false);
@@ -241,3 +246,5 @@ export class Client extends WasmClient {
     return `ncloud-pg-backup Client (accessKey ${this.#key()}, secret key hidden)`;
   }
 }
+// `using client = new Client(…)` frees it as free() does, even after a free().
+if (Symbol.dispose) Client.prototype[Symbol.dispose] = Client.prototype.free;

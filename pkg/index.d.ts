@@ -229,7 +229,7 @@ export class Client {
   /** `{ accessKey, endpoint, secretKey: "<hidden>" }`. */
   toJSON(): { accessKey: string; endpoint: string; secretKey: "<hidden>" };
   toString(): string;
-  /** Releases the wasm memory now instead of at garbage collection. */
+  /** Wipes the prepared key and releases its wasm memory now instead of at garbage collection; a second call does nothing. */
   free(): void;
 }
 

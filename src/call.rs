@@ -40,7 +40,9 @@ struct Pages {
 impl Call {
     pub fn new(action: &'static Action, mut plan: Plan, all_pages: bool) -> Call {
         let pages = (all_pages && action.list_field.is_some()).then(|| {
-            let first = take_param(&mut plan.params, "pageNo").and_then(|p| parse_unsigned(&p, 10)).unwrap_or(1);
+            // NCP's pageNo starts at 0, which is the first page as 1 is: counting
+            // on from 0 would fetch the first page twice.
+            let first = take_param(&mut plan.params, "pageNo").and_then(|p| parse_unsigned(&p, 10)).unwrap_or(1).max(1);
             let size = take_param(&mut plan.params, "pageSize").unwrap_or_else(|| "100".to_string());
             // Bounded: NCP's pageSize is at most 1000, so this covers ten million rows.
             Pages {
@@ -188,6 +190,18 @@ mod tests {
         assert_eq!(text(v.as_object().unwrap().get("requestId").unwrap()), "r1");
         assert_eq!(sent[0], "pageNo=2&pageSize=2&responseFormatType=json");
         assert_eq!(sent[2], "pageNo=4&pageSize=2&responseFormatType=json");
+    }
+
+    /// pageNo 0 is NCP's first page, as 1 is: the next one asked for is 2.
+    #[test]
+    fn all_pages_from_page_no_0_asks_for_each_page_once() {
+        let p = plan(&[("pageNo", Opt::Num(0.0)), ("pageSize", Opt::Num(2.0))]);
+        let (v, sent) = drive(Call::new(&LIST_BACKUPS, p, true), vec![page(1, 2, 3), page(3, 1, 3)]);
+        assert_eq!(names(&v), ["f1", "f2", "f3"]);
+        assert_eq!(
+            sent,
+            ["pageNo=1&pageSize=2&responseFormatType=json", "pageNo=2&pageSize=2&responseFormatType=json"]
+        );
     }
 
     #[test]

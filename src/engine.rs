@@ -20,10 +20,16 @@ pub struct RawResponse {
     pub retry_after_ms: Option<u32>,
 }
 
-/// Parses a `Retry-After` header of delta-seconds.
+/// Parses a `Retry-After` header of delta-seconds. One too large for any
+/// integer type is as long as can be (it ends the retries), not absent.
 pub fn retry_after_ms(header: &str) -> Option<u32> {
-    let secs = u32::try_from(crate::value::parse_unsigned(header.trim_ascii(), 10)?).ok()?;
-    Some(secs.saturating_mul(1000))
+    let h = header.trim_ascii();
+    let secs = match crate::value::parse_unsigned(h, 10) {
+        Some(secs) => secs,
+        None if !h.is_empty() && h.bytes().all(|b| b.is_ascii_digit()) => u64::MAX,
+        None => return None,
+    };
+    Some(u32::try_from(secs).unwrap_or(u32::MAX).saturating_mul(1000))
 }
 
 /// A successful answer: the unwrapped response object and how it got here.
@@ -99,7 +105,7 @@ impl Exchange {
         let mut retry_after = None;
         let read = outcome.and_then(|raw| {
             retry_after = raw.retry_after_ms;
-            let body = response::read(&self.plan.action, raw.status, &raw.body)?;
+            let body = response::read(&self.plan.action, self.plan.exact_answer, raw.status, &raw.body)?;
             Ok(Reply { body, status: raw.status, attempts })
         });
         let mut e = match read {
@@ -257,6 +263,12 @@ mod tests {
         assert!(fake.slept.borrow().is_empty());
         assert_eq!(retry_after_ms(" 2 "), Some(2000));
         assert_eq!(retry_after_ms("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        // Past u32 seconds, or past u64: as long as can be, so no retry.
+        for huge in ["4294967295", "4294967296", "99999999999999999999"] {
+            assert_eq!(retry_after_ms(huge), Some(u32::MAX), "{huge}");
+        }
+        assert_eq!(retry_after_ms(""), None);
+        assert_eq!(retry_after_ms("12a"), None);
     }
 
     #[test]

@@ -7,12 +7,15 @@
 
 use crate::value::Value;
 
+/// What a body that is not JSON is called in the error.
+pub const UNPARSED: &str = "JSON that does not parse (truncated?)";
+
 #[cfg(not(target_arch = "wasm32"))]
-pub fn parse(text: &str) -> Option<Value> {
-    serde_json::from_str::<serde_json::Value>(text).ok().map(Value::from)
+pub fn parse(text: &str) -> Result<Value, &'static str> {
+    serde_json::from_str::<serde_json::Value>(text).map(Value::from).map_err(|_| UNPARSED)
 }
 
 #[cfg(target_arch = "wasm32")]
-pub fn parse(text: &str) -> Option<Value> {
+pub fn parse(text: &str) -> Result<Value, &'static str> {
     crate::js::parse_json(text)
 }

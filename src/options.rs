@@ -354,6 +354,13 @@ impl Scope {
 /// a runaway value from exhausting the module's memory.
 pub const MAX_VALUE_LEN: usize = 4096;
 
+/// How many of an options object's keys are read. Every scope allows fewer
+/// names than this (a test checks it), and an object's keys are distinct, so
+/// the first name [`parse_over`] refuses is always among them: reading no
+/// further gives the same error, and an object with a million keys cannot
+/// fill the module's memory with copies before it is refused.
+pub const MAX_OPTION_KEYS: usize = 64;
+
 /// Validates one options object. `entries` are the object's own keys in order.
 pub fn parse(entries: &[(String, Opt)], scope: Scope) -> Result<Settings> {
     parse_over(entries, scope, Settings::default())
@@ -731,6 +738,27 @@ mod tests {
         let names: Vec<&str> = st.params.iter().map(|(n, _)| *n).collect();
         assert_eq!(names, ["cloudPostgresqlInstanceNo", "fileName", "bucketName"]);
         assert_eq!(st.access_key.as_deref(), Some("AK"));
+    }
+
+    /// What makes reading only [`MAX_OPTION_KEYS`] of an object's keys safe:
+    /// no scope allows that many names, so a refused one is always among them.
+    #[test]
+    fn every_scope_allows_fewer_names_than_are_read() {
+        use crate::actions::{CALL, LIST_BACKUPS, LIST_BACKUP_FILES, LIST_BUCKETS, LIST_INSTANCES};
+        let mut scopes = vec![Scope::ClientConfig, Scope::Sign, Scope::ClientSign];
+        for a in [&EXPORT, &LIST_INSTANCES, &LIST_BACKUPS, &LIST_BACKUP_FILES, &LIST_BUCKETS, &CALL] {
+            scopes.extend([Scope::Standalone(a), Scope::ClientCall(a)]);
+        }
+        for scope in scopes {
+            let names = scope.names();
+            assert!(names.iter().all(|n| scope.allows(n)));
+            assert!(names.len() < MAX_OPTION_KEYS, "{} names", names.len());
+        }
+        // And parse_over refuses the first name it does not allow, whatever follows.
+        let entries: Vec<(String, Opt)> =
+            (0..MAX_OPTION_KEYS).map(|i| (format!("k{i}"), Opt::Str("v".into()))).collect();
+        let e = parse(&entries, Scope::Standalone(&EXPORT)).unwrap_err();
+        assert!(e.message.contains("\"k0\""), "{}", e.message);
     }
 
     #[test]

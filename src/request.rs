@@ -17,6 +17,9 @@ pub const DEFAULT_MAX_RETRIES: u32 = 2;
 #[cfg_attr(test, derive(Clone))]
 pub struct Plan {
     pub action: String,
+    /// Whether the answer must be `<action>Response`: every action but
+    /// `call()`'s, for which NCP may use another `*Response` name.
+    pub exact_answer: bool,
     /// The action's parameters, without `regionCode` and `responseFormatType`.
     pub params: Vec<(String, String)>,
     pub region_code: Option<String>,
@@ -45,6 +48,7 @@ impl Plan {
         }
         Ok(Plan {
             action: ncp_action.to_string(),
+            exact_answer: !std::ptr::eq(action, &crate::actions::CALL),
             params: s.params.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
             region_code: s.region_code,
             format: s.format.unwrap_or(Format::Json),

@@ -9,8 +9,9 @@ use crate::value::{integer_text, parse_unsigned, Map, Value};
 use crate::{json, xml};
 
 /// Reads an answer to `action`. On success returns the unwrapped, normalised
-/// `<action>Response` object.
-pub fn read(action: &str, status: u16, body: &str) -> Result<Map> {
+/// `<action>Response` object; unless `exact`, a body whose one key is another
+/// `*Response` is taken too (`call()`).
+pub fn read(action: &str, exact: bool, status: u16, body: &str) -> Result<Map> {
     let root = match decode(body) {
         Ok(Value::Obj(root)) => root,
         Ok(_) => return Err(bad(status, "a JSON value that is not an object")),
@@ -23,7 +24,7 @@ pub fn read(action: &str, status: u16, body: &str) -> Result<Map> {
     if let Some(e) = root.get("responseError") {
         return Err(service_error(status, e.as_object().unwrap_or(&empty), None));
     }
-    let mut inner = match unwrap_response(action, root) {
+    let mut inner = match unwrap_response(action, exact, root) {
         Some(Value::Obj(inner)) => inner,
         _ if status >= 400 => return Err(bad(status, "an error body of a shape NCP does not use")),
         _ => return Err(bad(status, "a body without the action's response object")),
@@ -33,19 +34,26 @@ pub fn read(action: &str, status: u16, body: &str) -> Result<Map> {
     if (!code.is_empty() && code != "0") || status >= 400 {
         return Err(service_error(status, &inner, Some(&inner)));
     }
+    // NCP's every answer carries a returnCode ("0" for success); without
+    // one (or with one that is not a string or a whole number), success
+    // cannot be told from anything else.
+    if code.is_empty() {
+        return Err(bad(status, "a response object without a returnCode"));
+    }
     Ok(inner)
 }
 
-/// `{ "<action>Response": {...} }` → the inner value. For `call()` on an
-/// action NCP answers under another name, a single `*Response` key is accepted.
-fn unwrap_response(action: &str, mut root: Map) -> Option<Value> {
+/// `{ "<action>Response": {...} }` → the inner value. Unless `exact` (for
+/// `call()` on an action NCP answers under another name), a single
+/// `*Response` key is accepted.
+fn unwrap_response(action: &str, exact: bool, mut root: Map) -> Option<Value> {
     let mut key = String::with_capacity(action.len() + 8);
     key.push_str(action);
     key.push_str("Response");
     if let Some(v) = root.remove(&key) {
         return Some(v);
     }
-    if root.len() == 1 {
+    if !exact && root.len() == 1 {
         let (k, v) = root.into_vec().into_iter().next()?;
         return if k.ends_with("Response") { Some(v) } else { None };
     }
@@ -60,7 +68,7 @@ fn decode(body: &str) -> std::result::Result<Value, &'static str> {
         return Err("an empty body");
     }
     if t.starts_with('{') || t.starts_with('[') {
-        return json::parse(t).ok_or("JSON that does not parse (truncated?)");
+        return json::parse(t);
     }
     if t.starts_with('<') {
         let starts = |p: &str| t.as_bytes().get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()));
@@ -267,8 +275,8 @@ mod tests {
             <cloudPostgresqlBackupDetailList><cloudPostgresqlBackupDetail><fileName>f 1</fileName><backupSize>1024</backupSize>\
             <dataStorageSize>2048</dataStorageSize><isX>true</isX></cloudPostgresqlBackupDetail></cloudPostgresqlBackupDetailList>\
             </getCloudPostgresqlBackupDetailListResponse>";
-        let a = read(LIST, 200, json_body).unwrap();
-        let b = read(LIST, 200, xml_body).unwrap();
+        let a = read(LIST, true, 200, json_body).unwrap();
+        let b = read(LIST, true, 200, xml_body).unwrap();
         assert_eq!(a, b);
         assert_eq!(a.get("totalRows"), Some(&Value::Num(1.0)));
         let Some(Value::Arr(items)) = a.get("cloudPostgresqlBackupDetailList") else { panic!("list") };
@@ -282,13 +290,14 @@ mod tests {
     fn empty_lists_in_both_formats() {
         let x = read(
             LIST,
+            true,
             200,
             "<getCloudPostgresqlBackupDetailListResponse><returnCode>0</returnCode><totalRows>0</totalRows>\
             <cloudPostgresqlBackupDetailList/></getCloudPostgresqlBackupDetailListResponse>",
         )
         .unwrap();
         assert_eq!(x.get("cloudPostgresqlBackupDetailList"), Some(&Value::Arr(vec![])));
-        let j = read(LIST, 200, r#"{"getCloudPostgresqlBackupDetailListResponse":{"returnCode":"0","cloudPostgresqlBackupDetailList":null}}"#).unwrap();
+        let j = read(LIST, true, 200, r#"{"getCloudPostgresqlBackupDetailListResponse":{"returnCode":"0","cloudPostgresqlBackupDetailList":null}}"#).unwrap();
         assert_eq!(j.get("cloudPostgresqlBackupDetailList"), Some(&json(serde_json::json!([]))));
     }
 
@@ -311,7 +320,7 @@ mod tests {
             let j = format!(r#"{{"error":{{"errorCode":"{code}","message":"M","details":"D"}}}}"#);
             let x = format!("<error><errorCode>{code}</errorCode><message>M</message><details>D</details></error>");
             for body in [j, x] {
-                let e = read("a", status, &body).unwrap_err();
+                let e = read("a", true, status, &body).unwrap_err();
                 assert_eq!((e.kind, e.status, e.code.as_deref()), (kind, Some(status), Some(code)), "{body}");
                 assert!(e.message.starts_with("M (gateway errorCode"), "{}", e.message);
             }
@@ -324,12 +333,13 @@ mod tests {
         let x =
             "<responseError><returnCode>5001017</returnCode><returnMessage>No instance</returnMessage></responseError>";
         for body in [j, x] {
-            let e = read("a", 400, body).unwrap_err();
+            let e = read("a", true, 400, body).unwrap_err();
             assert_eq!((e.kind, e.code.as_deref(), e.status), (Kind::Service, Some("5001017"), Some(400)));
             assert!(e.message.contains("listInstances()"));
         }
         // A 200 whose returnCode is not 0 is a failure too, and keeps its requestId.
-        let e = read("a", 200, r#"{"aResponse":{"requestId":"q","returnCode":"1","returnMessage":"no"}}"#).unwrap_err();
+        let e = read("a", true, 200, r#"{"aResponse":{"requestId":"q","returnCode":"1","returnMessage":"no"}}"#)
+            .unwrap_err();
         assert_eq!((e.kind, e.request_id.as_deref()), (Kind::Service, Some("q")));
     }
 
@@ -347,20 +357,50 @@ mod tests {
             (500, r#"{"unexpected":true,"x":1}"#),
             (200, "<aResponse><x></aResponse>"),
         ] {
-            let e = read("a", status, body).unwrap_err();
+            let e = read("a", true, status, body).unwrap_err();
             assert_eq!((e.kind, e.status), (Kind::BadResponse, Some(status)), "{body:?}");
         }
     }
 
     #[test]
     fn call_accepts_a_single_response_key() {
-        let v = read("x", 200, r#"{"somethingResponse":{"returnCode":"0","portCount":"3"}}"#).unwrap();
+        let v = read("x", false, 200, r#"{"somethingResponse":{"returnCode":"0","portCount":"3"}}"#).unwrap();
         assert_eq!(v.get("portCount"), Some(&Value::Num(3.0)));
+    }
+
+    /// A named action takes only its own answer: another action's (a relay
+    /// or a cache mixing answers up) is not a success.
+    #[test]
+    fn a_named_action_takes_only_its_own_answer() {
+        let other =
+            r#"{"getCloudPostgresqlBucketListResponse":{"requestId":"r","returnCode":"0","returnMessage":"success"}}"#;
+        let e = read("exportBackupToObjectStorage", true, 200, other).unwrap_err();
+        assert_eq!(e.kind, Kind::BadResponse);
+        assert!(e.message.contains("without the action's response object"), "{}", e.message);
+        assert!(read("getCloudPostgresqlBucketList", true, 200, other).is_ok());
+        assert!(read("exportBackupToObjectStorage", false, 200, other).is_ok());
+        // call()
+    }
+
+    /// Success is a returnCode of "0" (or 0); none, or one of another type, is unreadable.
+    #[test]
+    fn success_needs_a_return_code() {
+        for inner in
+            [r#"{}"#, r#"{"returnCode":1.5}"#, r#"{"returnCode":true}"#, r#"{"returnCode":{}}"#, r#"{"returnCode":""}"#]
+        {
+            let body = format!(r#"{{"aResponse":{inner}}}"#);
+            let e = read("a", true, 200, &body).unwrap_err();
+            assert_eq!(e.kind, Kind::BadResponse, "{inner}");
+            assert!(e.message.contains("without a returnCode"), "{}", e.message);
+        }
+        assert!(read("a", true, 200, r#"{"aResponse":{"returnCode":0}}"#).is_ok());
+        let xml = read("a", true, 200, "<aResponse><returnCode>0</returnCode></aResponse>");
+        assert!(xml.is_ok());
     }
 
     #[test]
     fn deep_json_is_refused_not_overflowed() {
         let body = "[".repeat(100_000);
-        assert_eq!(read("a", 200, &body).unwrap_err().kind, Kind::BadResponse);
+        assert_eq!(read("a", true, 200, &body).unwrap_err().kind, Kind::BadResponse);
     }
 }

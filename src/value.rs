@@ -136,7 +136,11 @@ impl Serialize for Value {
             }
             Value::Obj(map) => {
                 let mut out = s.serialize_map(Some(map.len()))?;
-                for (k, v) in map.iter() {
+                // A field named "__proto__" (JSON.parse and the XML reader keep
+                // it as data) would be set with `obj[key] = value` and become
+                // the result's prototype: an answer could plant inherited
+                // properties. NCP has no such field; it is left out.
+                for (k, v) in map.iter().filter(|(k, _)| k != "__proto__") {
                     out.serialize_entry(k, v)?;
                 }
                 out.end()
@@ -191,6 +195,18 @@ mod tests {
         assert_eq!(m.get("b"), Some(&Value::Num(3.0)));
         assert_eq!(m.remove("b"), Some(Value::Num(3.0)));
         assert_eq!(m.len(), 1);
+    }
+
+    #[test]
+    fn a_proto_field_is_left_out_of_the_js_object() {
+        let mut inner = Map::new();
+        inner.insert("__proto__".into(), Value::str("planted"));
+        inner.insert("owner".into(), Value::str("me"));
+        let mut outer = Map::new();
+        outer.insert("__proto__".into(), Value::Obj(inner.clone()));
+        outer.insert("item".into(), Value::Obj(inner));
+        let out = serde_json::to_string(&Value::Obj(outer)).unwrap();
+        assert_eq!(out, r#"{"item":{"owner":"me"}}"#);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Values across the boundary: JS options in, results and errors out.
 
 use crate::error::Error;
-use crate::options::{Opt, MAX_VALUE_LEN};
+use crate::options::{Opt, MAX_OPTION_KEYS, MAX_VALUE_LEN};
 use crate::value::{Map, Value};
 use js_sys::{Array, Function, Reflect};
 use serde::Serialize;
@@ -112,9 +112,12 @@ pub fn to_value<T: Serialize>(v: &T) -> Result<JsValue, Error> {
         .map_err(|_| Error::new(crate::error::Kind::BadResponse, "the result could not be converted to a JS object"))
 }
 
-/// `JSON.parse`, then [`js_to_json`]: the runtime parses, the module ships no parser.
-pub fn parse_json(text: &str) -> Option<Value> {
-    js_to_json(&js_sys::JSON::parse(text).ok()?, &mut Budget::response())
+/// `JSON.parse`, then [`js_to_json`]: the runtime parses, the module ships no
+/// parser. The error says which of the two refused.
+pub fn parse_json(text: &str) -> Result<Value, &'static str> {
+    let parsed = js_sys::JSON::parse(text).map_err(|_| crate::json::UNPARSED)?;
+    js_to_json(&parsed, &mut Budget::response())
+        .ok_or("JSON with more values, or deeper nesting, than NCP's answers have")
 }
 
 /// How much caller data may still be copied into wasm memory: string bytes
@@ -132,9 +135,12 @@ impl Budget {
         Budget { bytes: 256 * 1024, values: 10_000, depth: 0 }
     }
 
-    /// For a parsed response (bodies are capped at 5 MiB before parsing).
+    /// For a parsed response. Any body under the cap fits the bytes: a value
+    /// is charged at most 4 bytes per character it takes in the JSON text (a
+    /// string 3 per UTF-16 unit, a number or `null` 8 for at least 2). The
+    /// values bound the tree: NCP's largest pages hold some 200,000.
     pub fn response() -> Budget {
-        Budget { bytes: 8 * 1024 * 1024, values: 1_000_000, depth: 0 }
+        Budget { bytes: 4 * super::transport::MAX_BODY_CHARS as usize, values: 2_000_000, depth: 0 }
     }
 
     fn take(&mut self, bytes: usize) -> Option<()> {
@@ -225,7 +231,7 @@ pub fn read_options(opts: &JsValue, function: &str, optional: bool) -> Result<Js
         }
     }
     let keys = object_keys(opts).map_err(|_| Error::option("options", "the options object could not be read"))?;
-    for key in keys.iter() {
+    for key in keys.iter().take(MAX_OPTION_KEYS) {
         let name = short_string(&key, 200).unwrap_or_else(|| String::from("(an option name over 200 characters)"));
         let value = Reflect::get(opts, &key).map_err(|_| {
             let mut m = String::from("option ");

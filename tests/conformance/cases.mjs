@@ -138,6 +138,37 @@ export const cases = {
     eq((await s.requests()).length, 0, "nothing was sent");
   },
 
+  async "invalid_options: an object with thousands of keys is refused by its first unknown name, reading no more"({ lib, s, base }) {
+    // Each value a 4096-character string behind a getter: the count says how
+    // many the module copied. It used to copy every one before checking a
+    // name, and an object like this one could fill the module's memory.
+    let reads = 0;
+    const many = (known) => {
+      const o = { ...known };
+      for (let i = 0; i < 20000; i++) {
+        Object.defineProperty(o, "k" + i, { enumerable: true, get: () => (reads++, "x".repeat(4096)) });
+      }
+      return o;
+    };
+    const e = await rejects(lib, () => lib.exportBackup(many({ ...base, cloudPostgresqlInstanceNo: PROD })), "invalid_options");
+    eq(e.option, "k0", "the first unknown name");
+    let thrown;
+    try {
+      new lib.Client(many(KEYS));
+    } catch (x) {
+      thrown = x;
+    }
+    ok(thrown instanceof lib.NcloudError && thrown.option === "k0", "new Client refuses k0, got " + thrown);
+    try {
+      lib.signRequest(many({ method: "GET", url: base.endpoint + "/x", ...KEYS }));
+    } catch (x) {
+      thrown = x;
+    }
+    ok(thrown instanceof lib.NcloudError && thrown.option === "k0", "signRequest refuses k0, got " + thrown);
+    ok(reads <= 3 * 64, `${reads} of 60000 values read`);
+    eq((await s.requests()).length, 0, "nothing was sent");
+  },
+
   async "auth: a wrong secret is a 401 auth error with NCP's code, not retried"({ lib, base }) {
     const e = await rejects(lib, () => lib.exportBackup({ ...base, secretKey: "wrong-secret", cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b" }), "auth");
     eq([e.status, e.code, e.attempts, e.retryable], [401, "200", 1, false], "auth error fields");
@@ -240,10 +271,49 @@ export const cases = {
 
   async "bad_response: HTML, truncated, empty and huge bodies give bad_response with the status"({ lib, s, base }) {
     const opts = { ...base, maxRetries: 0, cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "pg-backups" };
-    for (const [fault, status] of [[{ type: "html" }, 502], [{ type: "truncated" }, 200], [{ type: "empty" }, 200], [{ type: "huge", size: 6 * 1024 * 1024 }, 200], [{ type: "status", status: 200, body: "<r><unclosed></r>" }, 200]]) {
+    for (const [fault, status] of [[{ type: "html" }, 502], [{ type: "truncated" }, 200], [{ type: "empty" }, 200], [{ type: "huge", size: 17 * 1024 * 1024 }, 200], [{ type: "status", status: 200, body: "<r><unclosed></r>" }, 200]]) {
       await s.inject(fault);
       const e = await rejects(lib, () => lib.exportBackup(opts), "bad_response");
       eq(e.status, status, fault.type);
+    }
+  },
+
+  async "bad_response: another action's answer or one without a returnCode is no success; __proto__ fields are left out"({ lib, base }) {
+    const answer = (body, status = 200, retryAfter = null) => async () => ({
+      status,
+      headers: { get: (name) => (name === "retry-after" ? retryAfter : null) },
+      text: async () => body,
+    });
+    const exportOpts = { ...base, cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b" };
+    const buckets = '{"getCloudPostgresqlBucketListResponse":{"requestId":"list","returnCode":"0","returnMessage":"success"}}';
+    for (const body of [buckets, '{"exportBackupToObjectStorageResponse":{}}', '{"exportBackupToObjectStorageResponse":{"returnCode":true}}']) {
+      const e = await rejects(lib, () => lib.exportBackup({ ...exportOpts, fetch: answer(body) }), "bad_response");
+      eq(e.status, 200, "status kept");
+    }
+    eq((await lib.call("anything", {}, { ...base, fetch: answer(buckets) })).requestId, "list", "call() takes any *Response");
+
+    // A relay's "__proto__" field must not become the result's prototype, in JSON or XML.
+    const planted = '{"getCloudPostgresqlBucketListResponse":{"returnCode":"0","__proto__":{"injected":"yes"},' +
+      '"cloudPostgresqlBucketList":[{"bucketName":"b","__proto__":{"owner":"attacker"}}]}}';
+    const r = await lib.call("getCloudPostgresqlBucketList", {}, { ...base, fetch: answer(planted) });
+    ok(Object.getPrototypeOf(r) === Object.prototype && !("injected" in r), "no planted prototype on call()'s result");
+    const xml = "<getCloudPostgresqlBucketListResponse><returnCode>0</returnCode><totalRows>1</totalRows><cloudPostgresqlBucketList>" +
+      "<bucket><bucketName>b</bucketName><__proto__><owner>attacker</owner></__proto__></bucket></cloudPostgresqlBucketList></getCloudPostgresqlBucketListResponse>";
+    for (const [body, format] of [[planted, "json"], [xml, "xml"]]) {
+      const { buckets: [item] } = await lib.listBuckets({ ...base, responseFormatType: format, fetch: answer(body) });
+      ok(Object.getPrototypeOf(item) === Object.prototype && !("owner" in item) && item.bucketName === "b", `no planted prototype (${format})`);
+    }
+
+    // A large answer that parses is read, whatever its characters (3 MiB of "é"
+    // once counted as over the reading budget and was called unparseable).
+    const big = `{"getCloudPostgresqlBucketListResponse":{"returnCode":"0","note":"${"é".repeat(3 * 1024 * 1024)}"}}`;
+    eq((await lib.call("getCloudPostgresqlBucketList", {}, { ...base, fetch: answer(big) })).note.length, 3 * 1024 * 1024, "big answer read");
+
+    // A Retry-After too large for any integer still ends the retries.
+    const throttled = '{"error":{"errorCode":"410","message":"Throttle Limited"}}';
+    for (const after of ["4294967296", "99999999999999999999"]) {
+      const e = await rejects(lib, () => lib.exportBackup({ ...exportOpts, fetch: answer(throttled, 429, after) }), "throttled");
+      eq(e.attempts, 1, `no retry after Retry-After: ${after}`);
     }
   },
 
@@ -325,6 +395,9 @@ export const cases = {
     const all = await lib.listBackupFiles({ ...base, cloudPostgresqlInstanceNo: PROD, pageSize: 1, allPages: true, responseFormatType: "xml" });
     eq([all.totalRows, all.files.map((f) => f.fileName)], [3, ["20261120_030005", "20261119_030004", ODD_FILE]], "all pages");
     eq((await s.requests()).length, 4, "one request per page");
+    // pageNo 0 is NCP's first page, as 1 is: each page once.
+    const fromZero = await lib.listBackupFiles({ ...base, cloudPostgresqlInstanceNo: PROD, pageNo: 0, pageSize: 2, allPages: true });
+    eq(fromZero.files.map((f) => f.fileName), ["20261120_030005", "20261119_030004", ODD_FILE], "all pages from pageNo 0");
   },
 
   async "call: any action, list parameters encoded as NCP does, unwrapped response"({ lib, s, base }) {
@@ -418,6 +491,8 @@ export const cases = {
     await rejects(lib, () => lib.exportBackup({ ...good, [Symbol("x")]: 1, unknownOption: proxy }), "invalid_options");
     const client = new lib.Client(KEYS);
     client.free();
+    client.free(); // a second free does nothing
+    if (Symbol.dispose) client[Symbol.dispose]();
     await rejects(lib, () => client.listBuckets(), "invalid_options");
     const hidden = Object.assign(Array.from({ length: 200 }, () => "x".repeat(4000)), { toJSON: () => [] });
     let e = await rejects(lib, () => lib.call("getCloudPostgresqlBucketList", { hidden }, base), "invalid_options");
