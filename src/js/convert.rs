@@ -127,12 +127,16 @@ pub struct Budget {
     bytes: usize,
     values: usize,
     depth: u32,
+    /// Whether a key's length is checked before it is copied: a caller's
+    /// object can have a key of any length; a parsed answer's keys are parts
+    /// of a body already capped.
+    check_keys: bool,
 }
 
 impl Budget {
     /// For `call()` parameters: NCP requests are small.
     pub fn params() -> Budget {
-        Budget { bytes: 256 * 1024, values: 10_000, depth: 0 }
+        Budget { bytes: 256 * 1024, values: 10_000, depth: 0, check_keys: true }
     }
 
     /// For a parsed response. Any body under the cap fits the bytes: a value
@@ -140,7 +144,7 @@ impl Budget {
     /// string 3 per UTF-16 unit, a number or `null` 8 for at least 2). The
     /// values bound the tree: NCP's largest pages hold some 200,000.
     pub fn response() -> Budget {
-        Budget { bytes: 4 * super::transport::MAX_BODY_CHARS as usize, values: 2_000_000, depth: 0 }
+        Budget { bytes: 4 * super::transport::MAX_BODY_CHARS as usize, values: 2_000_000, depth: 0, check_keys: false }
     }
 
     fn take(&mut self, bytes: usize) -> Option<()> {
@@ -185,7 +189,8 @@ pub fn js_to_json(v: &JsValue, budget: &mut Budget) -> Option<Value> {
     } else {
         let mut fields = Vec::new();
         for key in object_keys(v).ok()?.iter() {
-            let name = key.as_string()?;
+            let name =
+                if budget.check_keys { short_string(&key, (budget.bytes / 3) as u32)? } else { key.as_string()? };
             budget.take(name.len())?;
             let item = Reflect::get(v, &key).ok()?;
             fields.push((name, js_to_json(&item, budget)?));
