@@ -38,7 +38,7 @@ pub fn read(action: &str, exact: bool, status: u16, body: &str) -> Result<Map> {
     // one (or with one that is not a string or a whole number), success
     // cannot be told from anything else.
     if code.is_empty() {
-        return Err(bad(status, "a response object without a returnCode"));
+        return Err(bad(status, "no returnCode"));
     }
     Ok(inner)
 }
@@ -391,7 +391,7 @@ mod tests {
             let body = format!(r#"{{"aResponse":{inner}}}"#);
             let e = read("a", true, 200, &body).unwrap_err();
             assert_eq!(e.kind, Kind::BadResponse, "{inner}");
-            assert!(e.message.contains("without a returnCode"), "{}", e.message);
+            assert!(e.message.ends_with("with no returnCode"), "{}", e.message);
         }
         assert!(read("a", true, 200, r#"{"aResponse":{"returnCode":0}}"#).is_ok());
         let xml = read("a", true, 200, "<aResponse><returnCode>0</returnCode></aResponse>");

@@ -140,8 +140,10 @@ impl Serialize for Value {
                 // it as data) would be set with `obj[key] = value` and become
                 // the result's prototype: an answer could plant inherited
                 // properties. NCP has no such field; it is left out.
-                for (k, v) in map.iter().filter(|(k, _)| k != "__proto__") {
-                    out.serialize_entry(k, v)?;
+                for (k, v) in map.iter() {
+                    if k.as_bytes() != b"__proto__" {
+                        out.serialize_entry(k, v)?;
+                    }
                 }
                 out.end()
             }

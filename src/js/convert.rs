@@ -116,8 +116,7 @@ pub fn to_value<T: Serialize>(v: &T) -> Result<JsValue, Error> {
 /// parser. The error says which of the two refused.
 pub fn parse_json(text: &str) -> Result<Value, &'static str> {
     let parsed = js_sys::JSON::parse(text).map_err(|_| crate::json::UNPARSED)?;
-    js_to_json(&parsed, &mut Budget::response())
-        .ok_or("JSON with more values, or deeper nesting, than NCP's answers have")
+    js_to_json(&parsed, &mut Budget::response()).ok_or("JSON too large or deep for an NCP answer")
 }
 
 /// How much caller data may still be copied into wasm memory: string bytes

@@ -26,11 +26,7 @@ pub fn read_answer(response: &JsValue, text: &JsValue) -> Result<RawResponse> {
     let body = match short_string(text, MAX_BODY_CHARS) {
         Some(body) => body,
         None if text.is_string() => {
-            return Err(Error::new(
-                Kind::BadResponse,
-                "the response body is over 16 MiB; NCP does not send such answers",
-            )
-            .with_status(status))
+            return Err(Error::new(Kind::BadResponse, "the response body is over 16 MiB").with_status(status))
         }
         None if get(response, "text").is_function() => {
             return Err(Error::new(Kind::BadResponse, "the response body is not text").with_status(status))
