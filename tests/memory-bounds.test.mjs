@@ -4,13 +4,13 @@
 // in a fresh process, so memory another check grew (and freed) hides nothing.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { runNodeModule } from "./helpers/node-script.mjs";
 
 const MiB = 1024 * 1024;
 const pkg = new URL("../pkg/node.js", import.meta.url).href;
 const gen = new URL("../pkg/gen/ncloud_pg_backup.js", import.meta.url).href; // the instance the entry initialised
 
-/** Runs `body` (which awaits the call and returns its error) in a fresh Node; resolves to `{ grew, kind, option, works }`. */
+/** Runs `body` (which awaits the call and returns its error) in a fresh Node; returns `{ grew, isNcloudError, kind, option, works }`. */
 function inFreshModule(body) {
   const script = `
     import * as lib from ${JSON.stringify(pkg)};
@@ -22,13 +22,11 @@ function inFreshModule(body) {
     const works = typeof lib.signRequest({ method: "GET", url: endpoint + "/x", accessKey: "AK", secretKey: "SK" }).headers["x-ncp-apigw-signature-v2"] === "string";
     console.log(JSON.stringify({ grew, isNcloudError: e instanceof lib.NcloudError, kind: e?.kind, option: e?.option, works }));
   `;
-  return new Promise((resolve, reject) =>
-    execFile(process.execPath, ["--input-type=module", "-e", script], (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(JSON.parse(stdout)))),
-  );
+  return JSON.parse(runNodeModule(script));
 }
 
-test("an options object with 20,000 keys of 4 KB values is refused without copying them", async () => {
-  const r = await inFreshModule(`
+test("an options object with 20,000 keys of 4 KB values is refused without copying them", () => {
+  const r = inFreshModule(`
     const opts = { accessKey: "AK", secretKey: "SK", endpoint };
     const value = "x".repeat(4096);
     for (let i = 0; i < 20000; i++) opts["k" + i] = value; // 80 MB if each were copied
@@ -38,8 +36,8 @@ test("an options object with 20,000 keys of 4 KB values is refused without copyi
   assert.ok(r.grew < 2 * MiB, `memory grew ${r.grew} bytes`);
 });
 
-test("call() parameters with a 20-million-character key are refused without copying it", async () => {
-  const r = await inFreshModule(`
+test("call() parameters with a 20-million-character key are refused without copying it", () => {
+  const r = inFreshModule(`
     return lib.call("getCloudPostgresqlBucketList", { ["k".repeat(20_000_000)]: 1 }, { accessKey: "AK", secretKey: "SK", endpoint });
   `);
   assert.deepEqual({ ...r, grew: undefined }, { grew: undefined, isNcloudError: true, kind: "invalid_options", option: "params", works: true });

@@ -3,7 +3,7 @@
 // alive, and an abort that lands just before a wait between attempts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { runNodeModule } from "./helpers/node-script.mjs";
 import { exportBackup } from "ncloud-pg-backup";
 
 const OPTS = { accessKey: "AK", secretKey: "SK", cloudPostgresqlInstanceNo: "1", fileName: "f", bucketName: "b" };
@@ -13,7 +13,7 @@ test("a caller's fetch that never answers still times out when nothing else keep
     import { exportBackup } from "ncloud-pg-backup";
     exportBackup({ ...${JSON.stringify(OPTS)}, timeoutMs: 100, fetch: () => new Promise(() => {}) })
       .then(() => console.log("resolved"), (e) => console.log(e.kind));`;
-  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 20_000 });
+  const out = runNodeModule(script);
   assert.equal(out.trim(), "timeout");
 });
 
@@ -188,7 +188,7 @@ test("deadlines: a pending timeout does not keep Node running", () => {
     deadlineList().add(60_000);
     console.log("added");`;
   const started = Date.now();
-  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 20_000 });
+  const out = runNodeModule(script);
   assert.equal(out.trim(), "added");
   assert.ok(Date.now() - started < 15_000, "Node waited for the timer");
 });
