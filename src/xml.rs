@@ -161,8 +161,10 @@ impl<'a> Parser<'a> {
 fn object_of(children: Vec<(String, Value)>) -> Map {
     let name = |i: usize| children.get(i).map(|(k, _)| k.as_str());
     let mut order: Vec<usize> = (0..children.len()).collect();
-    // Stable: positions stay ascending within a name.
-    order.sort_by_key(|&i| name(i));
+    // Positions ascending within a name. Unstable sort with the position as
+    // a tiebreak: std's size-optimised heapsort is smaller than its stable
+    // mergesort in the module (measured: 388 B, 193 B gzip).
+    order.sort_unstable_by_key(|&i| (name(i), i));
 
     // For each child, the position of the first child of its name; `usize::MAX`
     // marks a first occurrence whose name comes again.
