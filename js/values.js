@@ -1,3 +1,5 @@
+// Two helpers for src/js/convert.rs.
+//
 // What a JS value is, answered in one call from the wasm module instead of
 // one call per question (is it a string? how long? a number? an array? ...):
 // src/js/convert.rs reads options, call() parameters and parsed answers with
@@ -31,5 +33,21 @@ export function kindOf(v) {
       return 9;
     default:
       return 10; // symbol, bigint
+  }
+}
+
+// An answer's JSON, parsed where its text is: the module then reads the
+// parsed value, and the text (up to 16 MiB) is never copied into wasm memory
+// and back out for JSON.parse. Only a body that starts with "{" (as NCP's JSON
+// answers do) or "["; `undefined` for any other body and for one that does not
+// parse, which the module then reads from its text (it trims a byte order
+// mark and white space, and says what a body that is no answer was). Never throws.
+export function parseJsonBody(text) {
+  const first = text.charCodeAt(0);
+  if (first !== 0x7b && first !== 0x5b) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

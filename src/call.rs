@@ -125,6 +125,7 @@ mod tests {
     use crate::actions::LIST_BACKUPS;
     use crate::error::Error;
     use crate::options::{parse, Opt, Scope};
+    use crate::response::decode;
 
     fn plan(extra: &[(&str, Opt)]) -> Plan {
         let mut e: Vec<(String, Opt)> =
@@ -138,10 +139,10 @@ mod tests {
         let items: Vec<String> = (first..first + n).map(|i| format!(r#"{{"backupFileName":"f{i}"}}"#)).collect();
         Ok(RawResponse {
             status: 200,
-            body: format!(
+            body: decode(&format!(
                 r#"{{"getCloudPostgresqlBackupListResponse":{{"requestId":"r{first}","returnCode":"0","totalRows":{total},"cloudPostgresqlBackupList":[{}]}}}}"#,
                 items.join(",")
-            ),
+            )),
             retry_after_ms: None,
         })
     }

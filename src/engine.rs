@@ -8,14 +8,15 @@
 
 use crate::error::{Error, Kind, Result};
 use crate::request::{Plan, Request};
-use crate::response;
+use crate::response::{self, Decoded};
 use crate::value::Map;
 
 /// What came back for one attempt, as the runtime read it.
 #[derive(Debug)]
 pub struct RawResponse {
     pub status: u16,
-    pub body: String,
+    /// The body, decoded.
+    pub body: Decoded,
     /// `Retry-After` in delta-seconds, as milliseconds (an HTTP date is ignored).
     pub retry_after_ms: Option<u32>,
 }
@@ -105,7 +106,7 @@ impl Exchange {
         let mut retry_after = None;
         let read = outcome.and_then(|raw| {
             retry_after = raw.retry_after_ms;
-            let body = response::read(&self.plan.action, self.plan.exact_answer, raw.status, &raw.body)?;
+            let body = response::read(&self.plan.action, self.plan.exact_answer, raw.status, raw.body)?;
             Ok(Reply { body, status: raw.status, attempts })
         });
         let mut e = match read {
@@ -128,6 +129,7 @@ mod tests {
     use super::*;
     use crate::actions::EXPORT;
     use crate::options::{parse, Opt, Scope};
+    use crate::response::decode;
     use std::cell::RefCell;
 
     struct Fake {
@@ -170,7 +172,9 @@ mod tests {
     fn ok() -> Result<RawResponse> {
         Ok(RawResponse {
             status: 200,
-            body: r#"{"exportBackupToObjectStorageResponse":{"requestId":"r","returnCode":"0","returnMessage":"success"}}"#.into(),
+            body: decode(
+                r#"{"exportBackupToObjectStorageResponse":{"requestId":"r","returnCode":"0","returnMessage":"success"}}"#,
+            ),
             retry_after_ms: None,
         })
     }
@@ -178,7 +182,7 @@ mod tests {
     fn status(code: u16) -> Result<RawResponse> {
         Ok(RawResponse {
             status: code,
-            body: r#"{"error":{"errorCode":"410","message":"Throttle Limited"}}"#.into(),
+            body: decode(r#"{"error":{"errorCode":"410","message":"Throttle Limited"}}"#),
             retry_after_ms: None,
         })
     }
@@ -223,12 +227,12 @@ mod tests {
         for answer in [
             Ok(RawResponse {
                 status: 504,
-                body: r#"{"error":{"errorCode":"510","message":"Endpoint Timeout"}}"#.into(),
+                body: decode(r#"{"error":{"errorCode":"510","message":"Endpoint Timeout"}}"#),
                 retry_after_ms: None,
             }),
             Ok(RawResponse {
                 status: 500,
-                body: r#"{"responseError":{"returnCode":"1","returnMessage":"x"}}"#.into(),
+                body: decode(r#"{"responseError":{"returnCode":"1","returnMessage":"x"}}"#),
                 retry_after_ms: None,
             }),
             Err(Error::new(Kind::Network, "reset")),

@@ -8,11 +8,15 @@ use crate::error::{Error, Kind, Result};
 use crate::value::{integer_text, parse_unsigned, Map, Value};
 use crate::{json, xml};
 
-/// Reads an answer to `action`. On success returns the unwrapped, normalised
-/// `<action>Response` object; unless `exact`, a body whose one key is another
-/// `*Response` is taken too (`call()`).
-pub fn read(action: &str, exact: bool, status: u16, body: &str) -> Result<Map> {
-    let root = match decode(body) {
+/// An answer's body parsed into a [`Value`] (by [`decode`], or in wasm by
+/// the runtime's `JSON.parse` where the text is), or what it was instead.
+pub type Decoded = std::result::Result<Value, &'static str>;
+
+/// Reads an answer to `action` from its decoded body. On success returns the
+/// unwrapped, normalised `<action>Response` object; unless `exact`, a body
+/// whose one key is another `*Response` is taken too (`call()`).
+pub fn read(action: &str, exact: bool, status: u16, root: Decoded) -> Result<Map> {
+    let root = match root {
         Ok(Value::Obj(root)) => root,
         Ok(_) => return Err(bad(status, "a JSON value that is not an object")),
         Err(what) => return Err(bad(status, what)),
@@ -61,7 +65,7 @@ fn unwrap_response(action: &str, exact: bool, mut root: Map) -> Option<Value> {
 }
 
 /// Parses JSON or XML; the error names what the body was instead.
-fn decode(body: &str) -> std::result::Result<Value, &'static str> {
+pub fn decode(body: &str) -> Decoded {
     // JSON's and XML's white space is ASCII.
     let t = body.trim_start_matches('\u{feff}').trim_ascii_start();
     if t.is_empty() {
@@ -249,6 +253,11 @@ fn number(s: &str) -> Option<f64> {
 mod tests {
     use super::*;
 
+    /// [`read`] of a body as text.
+    fn read_text(action: &str, exact: bool, status: u16, body: &str) -> Result<Map> {
+        read(action, exact, status, decode(body))
+    }
+
     #[test]
     fn numbers_are_read_as_java_longs_like_str_parse_i64() {
         for t in ["0", "-5", "+3", " 12 ", "9223372036854775807", "9223372036854775808", "-9223372036854775808"] {
@@ -275,8 +284,8 @@ mod tests {
             <cloudPostgresqlBackupDetailList><cloudPostgresqlBackupDetail><fileName>f 1</fileName><backupSize>1024</backupSize>\
             <dataStorageSize>2048</dataStorageSize><isX>true</isX></cloudPostgresqlBackupDetail></cloudPostgresqlBackupDetailList>\
             </getCloudPostgresqlBackupDetailListResponse>";
-        let a = read(LIST, true, 200, json_body).unwrap();
-        let b = read(LIST, true, 200, xml_body).unwrap();
+        let a = read_text(LIST, true, 200, json_body).unwrap();
+        let b = read_text(LIST, true, 200, xml_body).unwrap();
         assert_eq!(a, b);
         assert_eq!(a.get("totalRows"), Some(&Value::Num(1.0)));
         let Some(Value::Arr(items)) = a.get("cloudPostgresqlBackupDetailList") else { panic!("list") };
@@ -288,7 +297,7 @@ mod tests {
 
     #[test]
     fn empty_lists_in_both_formats() {
-        let x = read(
+        let x = read_text(
             LIST,
             true,
             200,
@@ -297,7 +306,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(x.get("cloudPostgresqlBackupDetailList"), Some(&Value::Arr(vec![])));
-        let j = read(LIST, true, 200, r#"{"getCloudPostgresqlBackupDetailListResponse":{"returnCode":"0","cloudPostgresqlBackupDetailList":null}}"#).unwrap();
+        let j = read_text(LIST, true, 200, r#"{"getCloudPostgresqlBackupDetailListResponse":{"returnCode":"0","cloudPostgresqlBackupDetailList":null}}"#).unwrap();
         assert_eq!(j.get("cloudPostgresqlBackupDetailList"), Some(&json(serde_json::json!([]))));
     }
 
@@ -320,7 +329,7 @@ mod tests {
             let j = format!(r#"{{"error":{{"errorCode":"{code}","message":"M","details":"D"}}}}"#);
             let x = format!("<error><errorCode>{code}</errorCode><message>M</message><details>D</details></error>");
             for body in [j, x] {
-                let e = read("a", true, status, &body).unwrap_err();
+                let e = read_text("a", true, status, &body).unwrap_err();
                 assert_eq!((e.kind, e.status, e.code.as_deref()), (kind, Some(status), Some(code)), "{body}");
                 assert!(e.message.starts_with("M (gateway errorCode"), "{}", e.message);
             }
@@ -333,12 +342,12 @@ mod tests {
         let x =
             "<responseError><returnCode>5001017</returnCode><returnMessage>No instance</returnMessage></responseError>";
         for body in [j, x] {
-            let e = read("a", true, 400, body).unwrap_err();
+            let e = read_text("a", true, 400, body).unwrap_err();
             assert_eq!((e.kind, e.code.as_deref(), e.status), (Kind::Service, Some("5001017"), Some(400)));
             assert!(e.message.contains("listInstances()"));
         }
         // A 200 whose returnCode is not 0 is a failure too, and keeps its requestId.
-        let e = read("a", true, 200, r#"{"aResponse":{"requestId":"q","returnCode":"1","returnMessage":"no"}}"#)
+        let e = read_text("a", true, 200, r#"{"aResponse":{"requestId":"q","returnCode":"1","returnMessage":"no"}}"#)
             .unwrap_err();
         assert_eq!((e.kind, e.request_id.as_deref()), (Kind::Service, Some("q")));
     }
@@ -357,14 +366,14 @@ mod tests {
             (500, r#"{"unexpected":true,"x":1}"#),
             (200, "<aResponse><x></aResponse>"),
         ] {
-            let e = read("a", true, status, body).unwrap_err();
+            let e = read_text("a", true, status, body).unwrap_err();
             assert_eq!((e.kind, e.status), (Kind::BadResponse, Some(status)), "{body:?}");
         }
     }
 
     #[test]
     fn call_accepts_a_single_response_key() {
-        let v = read("x", false, 200, r#"{"somethingResponse":{"returnCode":"0","portCount":"3"}}"#).unwrap();
+        let v = read_text("x", false, 200, r#"{"somethingResponse":{"returnCode":"0","portCount":"3"}}"#).unwrap();
         assert_eq!(v.get("portCount"), Some(&Value::Num(3.0)));
     }
 
@@ -374,11 +383,11 @@ mod tests {
     fn a_named_action_takes_only_its_own_answer() {
         let other =
             r#"{"getCloudPostgresqlBucketListResponse":{"requestId":"r","returnCode":"0","returnMessage":"success"}}"#;
-        let e = read("exportBackupToObjectStorage", true, 200, other).unwrap_err();
+        let e = read_text("exportBackupToObjectStorage", true, 200, other).unwrap_err();
         assert_eq!(e.kind, Kind::BadResponse);
         assert!(e.message.contains("without the action's response object"), "{}", e.message);
-        assert!(read("getCloudPostgresqlBucketList", true, 200, other).is_ok());
-        assert!(read("exportBackupToObjectStorage", false, 200, other).is_ok());
+        assert!(read_text("getCloudPostgresqlBucketList", true, 200, other).is_ok());
+        assert!(read_text("exportBackupToObjectStorage", false, 200, other).is_ok());
         // call()
     }
 
@@ -389,18 +398,18 @@ mod tests {
             [r#"{}"#, r#"{"returnCode":1.5}"#, r#"{"returnCode":true}"#, r#"{"returnCode":{}}"#, r#"{"returnCode":""}"#]
         {
             let body = format!(r#"{{"aResponse":{inner}}}"#);
-            let e = read("a", true, 200, &body).unwrap_err();
+            let e = read_text("a", true, 200, &body).unwrap_err();
             assert_eq!(e.kind, Kind::BadResponse, "{inner}");
             assert!(e.message.ends_with("with no returnCode"), "{}", e.message);
         }
-        assert!(read("a", true, 200, r#"{"aResponse":{"returnCode":0}}"#).is_ok());
-        let xml = read("a", true, 200, "<aResponse><returnCode>0</returnCode></aResponse>");
+        assert!(read_text("a", true, 200, r#"{"aResponse":{"returnCode":0}}"#).is_ok());
+        let xml = read_text("a", true, 200, "<aResponse><returnCode>0</returnCode></aResponse>");
         assert!(xml.is_ok());
     }
 
     #[test]
     fn deep_json_is_refused_not_overflowed() {
         let body = "[".repeat(100_000);
-        assert_eq!(read("a", true, 200, &body).unwrap_err().kind, Kind::BadResponse);
+        assert_eq!(read_text("a", true, 200, &body).unwrap_err().kind, Kind::BadResponse);
     }
 }

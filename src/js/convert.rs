@@ -2,6 +2,7 @@
 
 use crate::error::Error;
 use crate::options::{Opt, MAX_OPTION_KEYS, MAX_VALUE_LEN};
+use crate::response::{self, Decoded};
 use crate::value::{Map, Value};
 use js_sys::{Array, Function, Reflect};
 use serde::Serialize;
@@ -28,6 +29,10 @@ extern "C" {
 extern "C" {
     #[wasm_bindgen(js_name = kindOf)]
     fn kind_of(v: &JsValue) -> u32;
+    /// `JSON.parse(text)` if `text` starts with `{` or `[`; `undefined`
+    /// otherwise or if it does not parse. Never throws.
+    #[wasm_bindgen(js_name = parseJsonBody)]
+    fn parse_json_body(text: &JsValue) -> JsValue;
 }
 
 #[wasm_bindgen]
@@ -112,11 +117,31 @@ pub fn to_value<T: Serialize>(v: &T) -> Result<JsValue, Error> {
         .map_err(|_| Error::new(crate::error::Kind::BadResponse, "the result could not be converted to a JS object"))
 }
 
-/// `JSON.parse`, then [`js_to_json`]: the runtime parses, the module ships no
-/// parser. The error says which of the two refused.
+/// JSON text to a [`Value`], parsed by the runtime (the module ships no
+/// parser). The error says whether the text did not parse or was too large.
 pub fn parse_json(text: &str) -> Result<Value, &'static str> {
-    let parsed = js_sys::JSON::parse(text).map_err(|_| crate::json::UNPARSED)?;
-    js_to_json(&parsed, &mut Budget::response()).ok_or("JSON too large or deep for an NCP answer")
+    parsed_answer(&parse_json_body(&JsValue::from_str(text))).unwrap_or(Err(crate::json::UNPARSED))
+}
+
+/// What [`parse_json_body`] gave, as a [`Value`]; `None` if it gave nothing.
+fn parsed_answer(parsed: &JsValue) -> Option<Result<Value, &'static str>> {
+    if parsed.is_undefined() {
+        return None;
+    }
+    Some(js_to_json(parsed, &mut Budget::response()).ok_or("JSON too large or deep for an NCP answer"))
+}
+
+/// An answer's body decoded, if `text` is a string of at most `max` UTF-16
+/// units. JSON (NCP's answers start with `{`) is parsed by the runtime where
+/// the text is, so the text is not copied into wasm memory; anything else is
+/// copied for the module to decode (XML, and whatever did not parse, whose
+/// error then says what it was).
+pub fn answer_body(text: &JsValue, max: u32) -> Option<Decoded> {
+    match kind(text) {
+        Kind::Str(len) if len <= max => {}
+        _ => return None,
+    }
+    parsed_answer(&parse_json_body(text)).or_else(|| text.as_string().map(|t| response::decode(&t)))
 }
 
 /// How much caller data may still be copied into wasm memory: string bytes

@@ -4,7 +4,7 @@
 //! text, or the reason the attempt failed; everything it hands over is checked
 //! here, since a caller's `fetch` may resolve to anything.
 
-use super::convert::{get, short_string};
+use super::convert::{answer_body, get, short_string};
 use crate::engine::RawResponse;
 use crate::error::{Error, Kind, Result};
 use crate::value::integer_text;
@@ -23,7 +23,7 @@ pub fn read_answer(response: &JsValue, text: &JsValue) -> Result<RawResponse> {
     let not_a_response = || Error::new(Kind::BadResponse, "fetch resolved to something that is not a Response");
     let status =
         get(response, "status").as_f64().filter(|s| (100.0..=599.0).contains(s)).ok_or_else(not_a_response)? as u16;
-    let body = match short_string(text, MAX_BODY_CHARS) {
+    let body = match answer_body(text, MAX_BODY_CHARS) {
         Some(body) => body,
         None if text.is_string() => {
             return Err(Error::new(Kind::BadResponse, "the response body is over 16 MiB").with_status(status))

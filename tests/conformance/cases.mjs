@@ -317,6 +317,27 @@ export const cases = {
     }
   },
 
+  async "bad_response: JSON is read with or without a byte order mark and white space before it; what does not parse says so"({ lib, base }) {
+    // A body that starts with "{" is parsed where its text is (js/values.js);
+    // any other is read from its text, which trims a byte order mark and
+    // ASCII white space first (form feed too, which JSON.parse alone refuses).
+    const answer = (body) => async () => ({ status: 200, headers: { get: () => null }, text: async () => body });
+    const opts = { ...base, cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b" };
+    const json = '{"exportBackupToObjectStorageResponse":{"requestId":"q","returnCode":"0","returnMessage":"success"}}';
+    for (const body of [json, `${json} \n`, `\ufeff${json}`, `\ufeff\ufeff \r\n\t${json}`, `\f${json}`]) {
+      eq(await lib.exportBackup({ ...opts, fetch: answer(body) }), { requestId: "q", returnCode: "0", returnMessage: "success", httpStatus: 200 }, JSON.stringify(body.slice(0, 8)));
+    }
+    for (const [body, what] of [
+      ['{"exportBackupToObjectStorageResponse":{"returnCode":"0"', "JSON that does not parse"],
+      [` ${json}x`, "JSON that does not parse"],
+      ["[1, 2]", "a JSON value that is not an object"],
+      [`\n\ufeff${json}`, "a body that is neither JSON nor XML"], // a byte order mark comes first or not at all
+    ]) {
+      const e = await rejects(lib, () => lib.exportBackup({ ...opts, fetch: answer(body) }), "bad_response");
+      ok(e.message.includes(what), `${JSON.stringify(body.slice(0, 12))}: ${e.message}`);
+    }
+  },
+
   async "aborted: an aborted signal stops the call; pre-aborted sends nothing"({ lib, s, base }) {
     const opts = { ...base, cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "pg-backups" };
     await s.inject({ type: "delay", delayMs: 1500 });
