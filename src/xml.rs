@@ -301,6 +301,23 @@ mod tests {
     }
 
     #[test]
+    fn repeats_keep_document_order_among_many() {
+        // Enough equal names for an unstable sort to reorder them, were the
+        // position not its tiebreak.
+        let mut doc = String::from("<r>");
+        for i in 0..3000 {
+            doc.push_str(&format!("<n{m}>{i}</n{m}>", m = i % 3));
+        }
+        doc.push_str("</r>");
+        let parsed = parse(&doc).unwrap();
+        let r = parsed.as_object().unwrap().get("r").unwrap().as_object().unwrap();
+        for m in 0..3 {
+            let want: Vec<String> = (0..3000).filter(|i| i % 3 == m).map(|i| i.to_string()).collect();
+            assert_eq!(r.get(&format!("n{m}")), Some(&json(serde_json::json!(want))), "n{m}");
+        }
+    }
+
+    #[test]
     fn many_children_keep_their_order_and_repeats_group() {
         let mut doc = String::from("<r><z>first</z>");
         for i in 0..50_000 {
