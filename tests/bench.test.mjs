@@ -44,7 +44,7 @@ test("bench --quick prints the table and writes results.json with every section"
 
   assert.deepEqual(results.e2e.runs.map((r) => r.concurrency), [1, 64]);
   for (const run of results.e2e.runs) {
-    for (const id of ["baseline", "baselineSignal", "baselineTimeout", "exportBackup", "client"]) {
+    for (const id of ["baseline", "baselineSignal", "baselineTimeout", "baselineWasmSigned", "exportBackup", "client"]) {
       assert.equal(typeof run.candidates[id].requestsPerSecond, "number", `e2e.${run.concurrency}.${id}`);
       assert.equal(typeof run.candidates[id].ratioToBaseline, "number", `e2e.${run.concurrency}.${id}`);
       assert.ok(run.candidates[id].cpuUsPerRequest > 0, `e2e.${run.concurrency}.${id}.cpuUsPerRequest`);
