@@ -45,9 +45,16 @@ export function kindOf(v) {
 export function parseJsonBody(text) {
   const first = text.charCodeAt(0);
   if (first !== 0x7b && first !== 0x5b) return undefined;
+  // Copied into wasm memory, a lone surrogate becomes U+FFFD, and the text
+  // path parses that copy: two keys that differ only there are one key
+  // (the last value) to it. Such a text takes that path.
+  if (!wellFormed(text)) return undefined;
   try {
     return JSON.parse(text);
   } catch {
     return undefined;
   }
 }
+
+/** Whether `text` has no lone surrogate (`isWellFormed` is Node 20+, older runtimes get the regex). */
+const wellFormed = (text) => (typeof text.isWellFormed === "function" ? text.isWellFormed() : !/\p{Cs}/u.test(text));

@@ -275,6 +275,7 @@ export const cases = {
       await s.inject(fault);
       const e = await rejects(lib, () => lib.exportBackup(opts), "bad_response");
       eq(e.status, status, fault.type);
+      if (fault.type === "huge") ok(e.message.includes("over 16 MiB"), `refused by its size: ${e.message}`);
     }
   },
 
@@ -330,12 +331,18 @@ export const cases = {
     for (const [body, what] of [
       ['{"exportBackupToObjectStorageResponse":{"returnCode":"0"', "JSON that does not parse"],
       [` ${json}x`, "JSON that does not parse"],
+      [`${json}\u00a0`, "JSON that does not parse"], // JSON's white space is ASCII
       ["[1, 2]", "a JSON value that is not an object"],
+      ["5", "a body that is neither JSON nor XML"],
+      ["null", "a body that is neither JSON nor XML"],
       [`\n\ufeff${json}`, "a body that is neither JSON nor XML"], // a byte order mark comes first or not at all
     ]) {
       const e = await rejects(lib, () => lib.exportBackup({ ...opts, fetch: answer(body) }), "bad_response");
       ok(e.message.includes(what), `${JSON.stringify(body.slice(0, 12))}: ${e.message}`);
     }
+    // Lone surrogates read as U+FFFD, in keys too: these two keys are one, and the last value wins.
+    const twins = '{"x\ud800Response":{"returnCode":"0","a":1},"x\udc00Response":{"returnCode":"0","a":2}}';
+    eq(await lib.call("getX", {}, { ...base, fetch: answer(twins) }), { returnCode: "0", a: 2 }, "keys with lone surrogates");
   },
 
   async "aborted: an aborted signal stops the call; pre-aborted sends nothing"({ lib, s, base }) {
