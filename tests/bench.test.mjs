@@ -72,3 +72,17 @@ test("bench --quick prints the table and writes results.json with every section"
   assert.ok(results.targets.length >= 9, "every target checked");
   for (const t of results.targets) assert.equal(typeof t.pass, "boolean", t.measurement);
 });
+
+test("bench/attribution.mjs --quick prints one row per step with its ratio", { timeout: 90_000 }, async () => {
+  const { code, stdout, stderr } = await new Promise((resolve) => {
+    execFile(process.execPath, ["bench/attribution.mjs", "--quick"], { cwd: root, timeout: 60_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (err.code ?? err.signal) : 0, stdout, stderr }),
+    );
+  });
+  assert.equal(code, 0, stderr);
+  const rows = stdout.split("\n").filter((line) => /^\| [^-]/.test(line)).slice(1); // past the header
+  assert.equal(rows.length, 6, stdout);
+  assert.match(rows[0], /^\| baseline: /);
+  assert.match(rows[5], /exportBackup itself/);
+  for (const row of rows) assert.match(row, /\| \d+ \| \d+\.\d{3}× \|/, row);
+});

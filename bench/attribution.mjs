@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// Where exportBackup's end-to-end cost over the baseline comes from, one
+// module step at a time. Not part of `make bench` (it runs about two minutes):
+//   node bench/attribution.mjs [--quick] [--rounds N] [--concurrency C]
+//
+// Every candidate sends the same request to the simulator. From the second
+// on, each adds one piece of the package to the one before: its signer and
+// Node timeout in hand-written code; its transport loop (pkg/transport.js)
+// driving JS stand-ins for the module's steps; then the module's own steps
+// in place of the stand-ins, one by one, up to exportBackup itself. Rounds
+// rotate the candidates' order; each ratio is the median of the per-round
+// ratios to the baseline, so the increments are as noisy as the machine.
+import { Client, exportBackup } from "ncloud-pg-backup";
+import { __job } from "../pkg/gen/ncloud_pg_backup.js";
+import { deadlines, run } from "../pkg/transport.js";
+import { exportBackupBaseline } from "./baseline.mjs";
+import { EXPORT, KEYS, exportUrl } from "./inputs.mjs";
+import { startSimProcess } from "./sim-process.mjs";
+import { log, median, now, rotate } from "./stats.mjs";
+import { readArgs } from "../scripts/cli.mjs";
+
+const USAGE = "usage: node bench/attribution.mjs [--quick] [--rounds N] [--concurrency C]";
+const args = readArgs({ quick: { type: "boolean" }, rounds: { type: "string" }, concurrency: { type: "string", default: "64" } }, USAGE);
+const quick = Boolean(args.quick);
+const rounds = Number(args.rounds ?? (quick ? 3 : 41));
+const concurrency = Number(args.concurrency);
+const count = quick ? 100 : 2000;
+if (!(Number.isInteger(rounds) && rounds > 0 && Number.isInteger(concurrency) && concurrency > 0)) {
+  console.error(USAGE);
+  process.exit(2);
+}
+
+/** The candidates against `endpoint`, each adding one piece to the one before. */
+function candidates(endpoint) {
+  const opts = { ...KEYS, endpoint, ...EXPORT };
+  const client = new Client({ ...KEYS, endpoint });
+  const url = exportUrl(endpoint);
+  // JS stand-ins for the module's steps, shaped as pkg/transport.js expects.
+  const request = () => {
+    const { headers } = client.signRequest({ method: "GET", url });
+    return [url, "GET", "", ...Object.entries(headers).flat()].join("\n");
+  };
+  const report = (why, response, text) => {
+    const { requestId, returnCode, returnMessage } = JSON.parse(text).exportBackupToObjectStorageResponse;
+    return { requestId, returnCode, returnMessage, httpStatus: response.status };
+  };
+  const standIn = (job) => ({
+    transport: [undefined, undefined, 30_000],
+    request: job ? () => job.request() : request,
+    report,
+    free: () => job?.free(),
+  });
+  return [
+    { id: "baseline", label: "baseline: node:crypto + fetch + JSON.parse", run: () => exportBackupBaseline(endpoint) },
+    {
+      id: "signerAndTimeout",
+      label: "+ the package's signer (Client#signRequest) and Node timeout (deadline list)",
+      run: () => exportBackupBaseline(endpoint, { sign: (input) => client.signRequest(input), attempt: () => deadlines.add(30_000) }),
+    },
+    { id: "transport", label: "+ the transport loop (pkg/transport.js) with JS stand-ins for the module's steps", run: () => run(standIn()) },
+    {
+      id: "prepare",
+      label: "+ the module reads and checks the options and prepares the key (__job)",
+      run: () => {
+        const job = __job("exportBackup", opts);
+        return run({ ...standIn(), free: () => job.free() });
+      },
+    },
+    { id: "request", label: "+ the module builds and signs the request (job.request)", run: () => run(standIn(__job("exportBackup", opts))) },
+    { id: "exportBackup", label: "+ the module reads the answer (job.report): exportBackup itself", run: () => exportBackup(opts) },
+  ];
+}
+
+/** `count` requests, `concurrency` in flight; resolves to the elapsed milliseconds. */
+async function drive(c, n) {
+  let started = 0;
+  const worker = async () => {
+    while (started < n) {
+      started++;
+      const r = await c.run();
+      if (r.returnCode !== "0") throw new Error(`${c.label}: returnCode ${r.returnCode} ${r.returnMessage}`);
+    }
+  };
+  const t0 = now();
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
+  return now() - t0;
+}
+
+const sim = await startSimProcess();
+try {
+  const list = candidates(sim.url);
+  for (const c of list) await drive(c, quick ? 20 : 1000); // warm-up: JIT, sockets
+  log(`attribution: concurrency ${concurrency}, ${rounds} rounds x ${count} requests per candidate`);
+  const samples = Object.fromEntries(list.map((c) => [c.id, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const c of rotate(list, r)) {
+      await sim.reset(); // the simulator keeps every request in memory
+      samples[c.id].push(await drive(c, count));
+    }
+  }
+  const ratio = (id) => median(samples[id].map((ms, r) => ms / samples.baseline[r]));
+  console.log(`Concurrency ${concurrency}, ${rounds} rounds of ${count} requests, Node ${process.version}${quick ? " (--quick: tiny counts)" : ""}.\n`);
+  console.log("| Candidate | µs per request | Ratio to baseline | Added by this step |");
+  console.log("| --- | ---: | ---: | ---: |");
+  let previous = 1;
+  for (const c of list) {
+    const r = ratio(c.id);
+    const us = (median(samples[c.id]) * 1000) / count;
+    console.log(`| ${c.label} | ${us.toFixed(0)} | ${r.toFixed(3)}× | ${c.id === "baseline" ? "" : `${((r - previous) * 100).toFixed(1)} pt`} |`);
+    previous = r;
+  }
+} finally {
+  await sim.stop();
+}
