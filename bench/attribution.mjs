@@ -14,9 +14,10 @@ import { Client, exportBackup } from "ncloud-pg-backup";
 import { __job } from "../pkg/gen/ncloud_pg_backup.js";
 import { deadlines, run } from "../pkg/transport.js";
 import { exportBackupBaseline } from "./baseline.mjs";
+import { sampleRounds } from "./e2e.mjs";
 import { EXPORT, KEYS, exportUrl } from "./inputs.mjs";
 import { startSimProcess } from "./sim-process.mjs";
-import { log, median, now, rotate } from "./stats.mjs";
+import { log, median } from "./stats.mjs";
 import { readArgs } from "../scripts/cli.mjs";
 
 const USAGE = "usage: node bench/attribution.mjs [--quick] [--rounds N] [--concurrency C]";
@@ -71,41 +72,19 @@ function candidates(endpoint) {
   ];
 }
 
-/** `count` requests, `concurrency` in flight; resolves to the elapsed milliseconds. */
-async function drive(c, n) {
-  let started = 0;
-  const worker = async () => {
-    while (started < n) {
-      started++;
-      const r = await c.run();
-      if (r.returnCode !== "0") throw new Error(`${c.label}: returnCode ${r.returnCode} ${r.returnMessage}`);
-    }
-  };
-  const t0 = now();
-  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
-  return now() - t0;
-}
-
 const sim = await startSimProcess();
 try {
   const list = candidates(sim.url);
-  for (const c of list) await drive(c, quick ? 20 : 1000); // warm-up: JIT, sockets
   log(`attribution: concurrency ${concurrency}, ${rounds} rounds x ${count} requests per candidate`);
-  const samples = Object.fromEntries(list.map((c) => [c.id, []]));
-  for (let r = 0; r < rounds; r++) {
-    for (const c of rotate(list, r)) {
-      await sim.reset(); // the simulator keeps every request in memory
-      samples[c.id].push(await drive(c, count));
-    }
-  }
-  const ratio = (id) => median(samples[id].map((ms, r) => ms / samples.baseline[r]));
+  const samples = await sampleRounds({ list, sim, rounds, count, concurrency, warmUp: quick ? 20 : 1000 });
+  const ratio = (id) => median(samples[id].map((s, r) => s.ms / samples.baseline[r].ms));
   console.log(`Concurrency ${concurrency}, ${rounds} rounds of ${count} requests, Node ${process.version}${quick ? " (--quick: tiny counts)" : ""}.\n`);
   console.log("| Candidate | µs per request | Ratio to baseline | Added by this step |");
   console.log("| --- | ---: | ---: | ---: |");
   let previous = 1;
   for (const c of list) {
     const r = ratio(c.id);
-    const us = (median(samples[c.id]) * 1000) / count;
+    const us = (median(samples[c.id].map((s) => s.ms)) * 1000) / count;
     console.log(`| ${c.label} | ${us.toFixed(0)} | ${r.toFixed(3)}× | ${c.id === "baseline" ? "" : `${((r - previous) * 100).toFixed(1)} pt`} |`);
     previous = r;
   }

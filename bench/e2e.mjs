@@ -64,21 +64,31 @@ async function drive(c, count, concurrency) {
   return { ms, cpuUs: cpu.user + cpu.system };
 }
 
+/**
+ * Every candidate of `list` warmed up, then `rounds` rounds of `count`
+ * requests each, the order rotated per round; the samples (`drive`'s
+ * `{ ms, cpuUs }`) by candidate id.
+ */
+export async function sampleRounds({ list, sim, rounds, count, concurrency, warmUp }) {
+  for (const c of list) await drive(c, warmUp, concurrency); // JIT, sockets
+  const samples = Object.fromEntries(list.map((c) => [c.id, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const c of rotate(list, r)) {
+      await sim.reset(); // the simulator keeps every request in memory
+      samples[c.id].push(await drive(c, count, concurrency));
+    }
+  }
+  return samples;
+}
+
 export async function benchE2E({ quick, sim }) {
   const count = quick ? 100 : 2000;
   const rounds = quick ? 3 : 7;
   const list = candidates(sim.url);
   const results = [];
   for (const concurrency of [1, 64]) {
-    for (const c of list) await drive(c, quick ? 20 : 300, concurrency); // warm-up: JIT, sockets
     log(`e2e: concurrency ${concurrency}, ${rounds} rounds x ${count} requests per candidate`);
-    const samples = Object.fromEntries(list.map((c) => [c.id, []]));
-    for (let r = 0; r < rounds; r++) {
-      for (const c of rotate(list, r)) {
-        await sim.reset(); // the simulator keeps every request in memory
-        samples[c.id].push(await drive(c, count, concurrency));
-      }
-    }
+    const samples = await sampleRounds({ list, sim, rounds, count, concurrency, warmUp: quick ? 20 : 300 });
     const out = {};
     const ratios = (id, key, to = "baseline") => median(samples[id].map((s, r) => s[key] / samples[to][r][key]));
     for (const c of list) {
