@@ -45,9 +45,9 @@ export function kindOf(v) {
 export function parseJsonBody(text) {
   const first = text.charCodeAt(0);
   if (first !== 0x7b && first !== 0x5b) return undefined;
-  // Copied into wasm memory, a lone surrogate becomes U+FFFD, and the text
-  // path parses that copy: two keys that differ only there are one key
-  // (the last value) to it. Such a text takes that path.
+  // A text with a lone surrogate takes the text path too: copied into wasm
+  // memory, a lone surrogate becomes U+FFFD, so there two keys that differ
+  // only in one are the same key (the last value wins), as they must stay.
   if (!wellFormed(text)) return undefined;
   try {
     return JSON.parse(text);
