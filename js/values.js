@@ -39,8 +39,9 @@ export function kindOf(v) {
 // An answer's JSON, parsed where its text is: the module then reads the
 // parsed value, and the text (up to 16 MiB) is never copied into wasm memory
 // and back out for JSON.parse. Only a body that starts with "{" (as NCP's JSON
-// answers do) or "["; `undefined` for any other body and for one that does not
-// parse, which the module then reads from its text (it trims a byte order
+// answers do) or "["; `null` when such a body does not parse (it cannot parse
+// to null), so it is not parsed a second time from a copy; `undefined` for any
+// other body, which the module then reads from its text (it trims a byte order
 // mark and white space, and says what a body that is no answer was). Never throws.
 export function parseJsonBody(text) {
   const first = text.charCodeAt(0);
@@ -52,7 +53,7 @@ export function parseJsonBody(text) {
   try {
     return JSON.parse(text);
   } catch {
-    return undefined;
+    return null;
   }
 }
 

@@ -56,3 +56,15 @@ test("a 15 MiB JSON answer is read without copying its text into the module", ()
   assert.deepEqual({ ...r, grew: undefined }, { grew: undefined, isNcloudError: false, returnCode: "0", works: true });
   assert.ok(r.grew < 2 * MiB, `memory grew ${r.grew} bytes`);
 });
+
+test("a 15 MiB JSON answer that does not parse is refused without copying its text into the module", () => {
+  // Cut short after 15 MiB of white space: refused as JSON that does not
+  // parse, without a second try from a copy in wasm memory.
+  const r = inFreshModule(`
+    const body = '{"exportBackupToObjectStorageResponse":' + " ".repeat(15 * 1024 * 1024);
+    const fetch = async () => ({ status: 200, headers: { get: () => null }, text: async () => body });
+    return lib.exportBackup({ accessKey: "AK", secretKey: "SK", endpoint, cloudPostgresqlInstanceNo: "1", fileName: "f", bucketName: "b", fetch });
+  `);
+  assert.deepEqual({ ...r, grew: undefined }, { grew: undefined, isNcloudError: true, kind: "bad_response", works: true });
+  assert.ok(r.grew < 2 * MiB, `memory grew ${r.grew} bytes`);
+});

@@ -29,8 +29,8 @@ extern "C" {
 extern "C" {
     #[wasm_bindgen(js_name = kindOf)]
     fn kind_of(v: &JsValue) -> u32;
-    /// `JSON.parse(text)` if `text` starts with `{` or `[`; `undefined`
-    /// otherwise or if it does not parse. Never throws.
+    /// `JSON.parse(text)` if `text` starts with `{` or `[` (`null` if it
+    /// does not parse); `undefined` otherwise. Never throws.
     #[wasm_bindgen(js_name = parseJsonBody)]
     fn parse_json_body(text: &JsValue) -> JsValue;
 }
@@ -123,19 +123,22 @@ pub fn parse_json(text: &str) -> Result<Value, &'static str> {
     parsed_answer(&parse_json_body(&JsValue::from_str(text))).unwrap_or(Err(crate::json::UNPARSED))
 }
 
-/// What [`parse_json_body`] gave, as a [`Value`]; `None` if it gave nothing.
+/// What [`parse_json_body`] gave, as a [`Value`]; `None` if it did not try.
 fn parsed_answer(parsed: &JsValue) -> Option<Result<Value, &'static str>> {
     if parsed.is_undefined() {
         return None;
+    }
+    if parsed.is_null() {
+        return Some(Err(crate::json::UNPARSED));
     }
     Some(js_to_json(parsed, &mut Budget::response()).ok_or("JSON too large or deep for an NCP answer"))
 }
 
 /// An answer's body decoded, if `text` is a string of at most `max` UTF-16
 /// units. JSON (NCP's answers start with `{`) is parsed by the runtime where
-/// the text is, so the text is not copied into wasm memory; anything else is
-/// copied for the module to decode (XML, and whatever did not parse, whose
-/// error then says what it was).
+/// the text is, so the text is not copied into wasm memory, whether it
+/// parses or not; anything else is copied for the module to decode (XML, and
+/// whatever else it is, which the error then names).
 pub fn answer_body(text: &JsValue, max: u32) -> Option<Decoded> {
     match kind(text) {
         Kind::Str(len) if len <= max => {}
