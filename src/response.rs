@@ -387,8 +387,8 @@ mod tests {
         assert_eq!(e.kind, Kind::BadResponse);
         assert!(e.message.contains("without the action's response object"), "{}", e.message);
         assert!(read_text("getCloudPostgresqlBucketList", true, 200, other).is_ok());
+        // Not exact, as for call(): any single *Response is taken.
         assert!(read_text("exportBackupToObjectStorage", false, 200, other).is_ok());
-        // call()
     }
 
     /// Success is a returnCode of "0" (or 0); none, or one of another type, is unreadable.
