@@ -44,15 +44,20 @@ test("call() parameters with a 20-million-character key are refused without copy
   assert.ok(r.grew < 2 * MiB, `memory grew ${r.grew} bytes`);
 });
 
+/** `inFreshModule` of one exportBackup whose fetch answers HTTP 200 with the body `bodyExpr` (JS source) evaluates to. */
+function exportAnswering(bodyExpr) {
+  return inFreshModule(`
+    const body = ${bodyExpr};
+    const fetch = async () => ({ status: 200, headers: { get: () => null }, text: async () => body });
+    return lib.exportBackup({ accessKey: "AK", secretKey: "SK", endpoint, cloudPostgresqlInstanceNo: "1", fileName: "f", bucketName: "b", fetch });
+  `);
+}
+
 test("a 15 MiB JSON answer is read without copying its text into the module", () => {
   // A small answer padded with white space: what it holds is tiny, its text
   // is not. The runtime parses JSON where the text is (js/values.js); copied
   // into wasm memory, as XML is, the text alone would grow it by 15 MiB.
-  const r = inFreshModule(`
-    const body = '{"exportBackupToObjectStorageResponse":{"requestId":"q","returnCode":"0","returnMessage":"success"}}' + " ".repeat(15 * 1024 * 1024);
-    const fetch = async () => ({ status: 200, headers: { get: () => null }, text: async () => body });
-    return lib.exportBackup({ accessKey: "AK", secretKey: "SK", endpoint, cloudPostgresqlInstanceNo: "1", fileName: "f", bucketName: "b", fetch });
-  `);
+  const r = exportAnswering(`'{"exportBackupToObjectStorageResponse":{"requestId":"q","returnCode":"0","returnMessage":"success"}}' + " ".repeat(15 * 1024 * 1024)`);
   assert.deepEqual({ ...r, grew: undefined }, { grew: undefined, isNcloudError: false, returnCode: "0", works: true });
   assert.ok(r.grew < 2 * MiB, `memory grew ${r.grew} bytes`);
 });
@@ -60,11 +65,7 @@ test("a 15 MiB JSON answer is read without copying its text into the module", ()
 test("a 15 MiB JSON answer that does not parse is refused without copying its text into the module", () => {
   // Cut short after 15 MiB of white space: refused as JSON that does not
   // parse, without a second try from a copy in wasm memory.
-  const r = inFreshModule(`
-    const body = '{"exportBackupToObjectStorageResponse":' + " ".repeat(15 * 1024 * 1024);
-    const fetch = async () => ({ status: 200, headers: { get: () => null }, text: async () => body });
-    return lib.exportBackup({ accessKey: "AK", secretKey: "SK", endpoint, cloudPostgresqlInstanceNo: "1", fileName: "f", bucketName: "b", fetch });
-  `);
+  const r = exportAnswering(`'{"exportBackupToObjectStorageResponse":' + " ".repeat(15 * 1024 * 1024)`);
   assert.deepEqual({ ...r, grew: undefined }, { grew: undefined, isNcloudError: true, kind: "bad_response", works: true });
   assert.ok(r.grew < 2 * MiB, `memory grew ${r.grew} bytes`);
 });
