@@ -12,6 +12,7 @@
 // ratios to the baseline, so the increments are as noisy as the machine.
 import { Client, exportBackup } from "ncloud-pg-backup";
 import { __job } from "../pkg/gen/ncloud_pg_backup.js";
+import { readOptions } from "../pkg/gen/error.js";
 import { deadlines, run } from "../pkg/transport.js";
 import { exportBackupBaseline } from "./baseline.mjs";
 import { sampleRounds } from "./e2e.mjs";
@@ -36,6 +37,7 @@ function candidates(endpoint) {
   const opts = { ...KEYS, endpoint, ...EXPORT };
   const client = new Client({ ...KEYS, endpoint });
   const url = exportUrl(endpoint);
+  const prepare = () => __job("exportBackup", readOptions(opts)[0]); // as pkg/api.js does
   // JS stand-ins for the module's steps, shaped as pkg/transport.js expects.
   const request = () => {
     const { headers } = client.signRequest({ method: "GET", url });
@@ -46,7 +48,7 @@ function candidates(endpoint) {
     return { requestId, returnCode, returnMessage, httpStatus: response.status };
   };
   const standIn = (job) => ({
-    transport: [undefined, undefined, 30_000],
+    timeoutMs: 30_000,
     request: job ? () => job.request() : request,
     report,
     free: () => job?.free(),
@@ -61,13 +63,13 @@ function candidates(endpoint) {
     { id: "transport", label: "+ the transport loop (pkg/transport.js) with JS stand-ins for the module's steps", run: () => run(standIn()) },
     {
       id: "prepare",
-      label: "+ the module reads and checks the options and prepares the key (__job)",
+      label: "+ the module reads and checks the options and prepares the key (readOptions, __job)",
       run: () => {
-        const job = __job("exportBackup", opts);
+        const job = prepare();
         return run({ ...standIn(), free: () => job.free() });
       },
     },
-    { id: "request", label: "+ the module builds and signs the request (job.request)", run: () => run(standIn(__job("exportBackup", opts))) },
+    { id: "request", label: "+ the module builds and signs the request (job.request)", run: () => run(standIn(prepare())) },
     { id: "exportBackup", label: "+ the module reads the answer (job.report): exportBackup itself", run: () => exportBackup(opts) },
   ];
 }

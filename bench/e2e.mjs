@@ -6,6 +6,7 @@ import { Client, exportBackup } from "ncloud-pg-backup";
 // The same module instance the package entry initialised (one URL, one module),
 // for the per-call pieces below.
 import { __job } from "../pkg/gen/ncloud_pg_backup.js";
+import { readOptions } from "../pkg/gen/error.js";
 import { deadlines } from "../pkg/transport.js";
 import { EXPORT, KEYS, exportUrl, signed, stringToSign } from "./inputs.mjs";
 import { exportBackupBaseline } from "./baseline.mjs";
@@ -127,8 +128,9 @@ function perCall({ quick }) {
   });
   const response = { status: 200, text() {}, headers: { get: () => null } };
   const url = exportUrl(endpoint);
+  const prepare = () => __job("exportBackup", readOptions(opts)[0]); // as pkg/api.js does
   const steps = [
-    { id: "prepare", label: "package: read and check the options, prepare the key (__job)", run: () => __job("exportBackup", opts).free() },
+    { id: "prepare", label: "package: read and check the options, prepare the key (readOptions, __job)", run: () => prepare().free() },
     { id: "request", label: "package: build and sign the request (job.request)", perJob: (job) => job.request() },
     { id: "report", label: "package: read the answer into the result (job.report)", perJob: (job) => job.report(undefined, response, body) },
     { id: "timeout", label: "package: the attempt's 30 s timeout in Node (deadlines.add, then done)", run: () => deadlines.add(30_000).done() },
@@ -149,7 +151,7 @@ function perCall({ quick }) {
   for (let r = 0; r < rounds; r++) {
     const rotated = rotate(steps.filter((step) => !step.last), r);
     for (const step of [...rotated, ...steps.filter((step) => step.last)]) {
-      const jobs = step.perJob ? Array.from({ length: n }, () => __job("exportBackup", opts)) : [];
+      const jobs = step.perJob ? Array.from({ length: n }, prepare) : [];
       const t0 = now();
       if (step.perJob) for (const job of jobs) step.perJob(job);
       else for (let i = 0; i < n; i++) step.run();

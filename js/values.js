@@ -1,4 +1,4 @@
-// Two helpers for src/js/convert.rs.
+// Helpers for src/js/convert.rs, and readOptions for pkg/api.js.
 //
 // What a JS value is, answered in one call from the wasm module instead of
 // one call per question (is it a string? how long? a number? an array? ...):
@@ -59,3 +59,82 @@ export function parseJsonBody(text) {
 
 /** Whether `text` has no lone surrogate (`isWellFormed` is Node 20+, older runtimes get the regex). */
 const wellFormed = (text) => (typeof text.isWellFormed === "function" ? text.isWellFormed() : !/\p{Cs}/u.test(text));
+
+// Limits the module applies to an options object (src/options.rs), so that
+// nothing over them is copied into wasm memory: the keys read, and a value's
+// and a name's length in UTF-16 units.
+const MAX_OPTION_KEYS = 64;
+const MAX_VALUE_LEN = 4096;
+const MAX_NAME_LEN = 200;
+// Codes added to kindOf's: reading the object's keys, or a value, threw; an
+// AbortSignal; a string too long to copy. And the flag for a name too long to copy.
+const THREW = 11;
+const SIGNAL = 12;
+const LONG_STRING = 13;
+const LONG_NAME = 16;
+
+const number = new DataView(new ArrayBuffer(8));
+
+/**
+ * An options object, read for the module in one pass, as one string: copying
+ * each name and value into wasm memory on its own took several crossings an
+ * option, the largest part of preparing a call (README, Benchmarks). Each own
+ * enumerable key is read once, in order, and so is each value (a getter runs
+ * once). Returns `[text, signal, fetch]`: `signal` and `fetch` are the values
+ * of the options of those names when they are an AbortSignal and a function
+ * (they stay in JS: pkg/transport.js uses them); `text` is what the module
+ * reads (`read_options`, src/js/convert.rs), one character a code:
+ * - the object's kind (`kindOf`'s, or THREW when its keys could not be read);
+ * - for each option whose value is not undefined or null, up to
+ *   MAX_OPTION_KEYS: the value's kind (`kindOf`'s, THREW, SIGNAL or
+ *   LONG_STRING), with LONG_NAME added when the name is not copied; the name
+ *   (its length, then itself) unless too long; then for a string its length
+ *   and itself, for a number its 8 bytes (little-endian), one character each.
+ *   After THREW nothing more is read.
+ * A length (at most 4096) is never a surrogate, and no piece is followed by
+ * one, so no two pieces can join into one character. Never throws.
+ */
+export function readOptions(opts) {
+  let signal, fetch;
+  const object = kindOf(opts) & 15;
+  let text = String.fromCharCode(object);
+  if (object !== 8 && object !== 9) return [text, signal, fetch];
+  let keys;
+  try {
+    keys = Object.keys(opts);
+  } catch {
+    return [String.fromCharCode(THREW), signal, fetch];
+  }
+  for (let i = 0; i < keys.length && i < MAX_OPTION_KEYS; i++) {
+    const name = keys[i];
+    let v, kind;
+    try {
+      v = opts[name];
+      kind = kindOf(v) & 15;
+    } catch {
+      kind = THREW;
+    }
+    if (kind === 0 || kind === 1) continue; // undefined or null: absent, as with optional arguments in JS
+    if (kind === 5 && v.length > MAX_VALUE_LEN) kind = LONG_STRING;
+    else if ((kind === 8 || kind === 9) && isSignal(v)) kind = SIGNAL;
+    if (name.length > MAX_NAME_LEN) text += String.fromCharCode(kind | LONG_NAME);
+    else text += String.fromCharCode(kind, name.length) + name;
+    if (kind === 5) text += String.fromCharCode(v.length) + v;
+    else if (kind === 4) {
+      number.setFloat64(0, v, true);
+      for (let b = 0; b < 8; b++) text += String.fromCharCode(number.getUint8(b));
+    } else if (kind === THREW) break;
+    else if (kind === SIGNAL && name === "signal") signal = v;
+    else if (kind === 7 && name === "fetch") fetch = v;
+  }
+  return [text, signal, fetch];
+}
+
+/** Duck-typed, so a signal from another realm (an iframe, a polyfill) works too. */
+function isSignal(v) {
+  try {
+    return typeof v.aborted === "boolean" && typeof v.addEventListener === "function";
+  } catch {
+    return false;
+  }
+}

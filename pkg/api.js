@@ -8,7 +8,7 @@ import {
   __signFast,
   Client as WasmClient,
 } from "./gen/ncloud_pg_backup.js";
-import { NcloudError } from "./gen/error.js";
+import { NcloudError, readOptions } from "./gen/error.js";
 import { run } from "./transport.js";
 
 export { NcloudError };
@@ -16,28 +16,32 @@ export { NcloudError };
 // Every call is prepared by the module when the function is called (options
 // read and checked then, so a bad option rejects before anything is sent and
 // changing the object afterwards changes nothing), then run by transport.js.
-function send(prepare) {
+// The options cross as the one string readOptions (js/values.js) reads them
+// into (`prepare` takes it); their fetch and signal stay here, for
+// transport.js. `defaultFetch`: a Client's.
+function send(prepare, opts, defaultFetch) {
+  const [text, signal, fetch] = readOptions(opts);
   let job;
   try {
-    job = prepare();
+    job = prepare(text);
   } catch (error) {
     return Promise.reject(error); // the module's NcloudError
   }
-  return run(job);
+  return run(job, fetch ?? defaultFetch, signal);
 }
 
 /** Sends a backup file of a Cloud DB for PostgreSQL instance to an Object Storage bucket. */
-export const exportBackup = (opts) => send(() => __job("exportBackup", opts));
+export const exportBackup = (opts) => send((o) => __job("exportBackup", o), opts);
 /** Lists the Cloud DB for PostgreSQL instances. */
-export const listInstances = (opts) => send(() => __job("listInstances", opts));
+export const listInstances = (opts) => send((o) => __job("listInstances", o), opts);
 /** Lists the backups of every instance. */
-export const listBackups = (opts) => send(() => __job("listBackups", opts));
+export const listBackups = (opts) => send((o) => __job("listBackups", o), opts);
 /** Lists one instance's backup files. */
-export const listBackupFiles = (opts) => send(() => __job("listBackupFiles", opts));
+export const listBackupFiles = (opts) => send((o) => __job("listBackupFiles", o), opts);
 /** Lists the Object Storage buckets the service can write to. */
-export const listBuckets = (opts) => send(() => __job("listBuckets", opts));
+export const listBuckets = (opts) => send((o) => __job("listBuckets", o), opts);
 /** Calls any vpostgresql/v2 action; resolves to the unwrapped response object. */
-export const call = (action, params, opts) => send(() => __job("call", opts, action, params));
+export const call = (action, params, opts) => send((o) => __job("call", o, action, params), opts);
 
 // signRequest is called per request by people who send requests themselves,
 // so its common shape takes a short path: a plain object of the known
@@ -168,7 +172,7 @@ export function signRequest(input) {
     const length = __signFast(f.method.length, f.url.length, f.accessKey.length, f.secretKey.length, f.clockOffsetMs, timestamp);
     if (length) return signed(timestamp, f.accessKey, take(length));
   }
-  return signed(...__signChecked(input));
+  return signed(...__signChecked(readOptions(input)[0]));
 }
 
 // A freed Client (client.free()) has no wasm state left: say so instead of
@@ -180,6 +184,14 @@ const freed = () =>
 export class Client extends WasmClient {
   /** `[accessKey, endpoint]`, read from the module once: they never change. */
   #shown;
+  /** The config's fetch, the default for every call (it stays in JS, as a call's does). */
+  #fetch;
+
+  constructor(config) {
+    const [text, , fetch] = readOptions(config);
+    super(text);
+    this.#fetch = fetch;
+  }
 
   /** Wipes the prepared key and frees the module's memory for it; again, it does nothing. */
   free() {
@@ -194,7 +206,7 @@ export class Client extends WasmClient {
       const length = this.__signFast(f.method.length, f.url.length, f.clockOffsetMs, timestamp);
       if (length) return signed(timestamp, this.#key(), take(length));
     }
-    return signed(...this.__signChecked(input));
+    return signed(...this.__signChecked(readOptions(input)[0]));
   }
 
   exportBackup(opts) {
@@ -222,7 +234,8 @@ export class Client extends WasmClient {
   }
 
   #send(name, opts, action, params) {
-    return this.__wbg_ptr ? send(() => this.__job(name, opts, action, params)) : Promise.reject(freed());
+    if (!this.__wbg_ptr) return Promise.reject(freed());
+    return send((o) => this.__job(name, o, action, params), opts, this.#fetch);
   }
 
   #parts() {

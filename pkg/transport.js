@@ -7,12 +7,13 @@
 // (README, Benchmarks: what we tried).
 
 /**
- * Runs a prepared job (from `__job`) to its result. Rejects only
- * with the NcloudError the module throws.
+ * Runs a prepared job (from `__job`) to its result, with the caller's `fetch`
+ * and `AbortSignal` (each `undefined` when not given). Rejects only with the
+ * NcloudError the module throws.
  */
-export async function run(job) {
+export async function run(job, fetchFn, signal) {
   try {
-    const [fetchFn, signal, timeoutMs] = job.transport;
+    const { timeoutMs } = job;
     for (;;) {
       if (isAborted(signal)) job.report("aborted"); // throws
       const [url, method, body, ...pairs] = job.request().split("\n");

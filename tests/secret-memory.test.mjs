@@ -4,21 +4,25 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as glue from "../pkg/gen/ncloud_pg_backup.js";
+import { readOptions } from "../pkg/gen/error.js";
 import { run } from "../pkg/transport.js";
 import { signRequest } from "../pkg/node.js";
 
 glue.initSync({ module: readFileSync(new URL("../pkg/gen/ncloud_pg_backup_bg.wasm", import.meta.url)) });
 const memory = glue.__memory(); // the module's own export names are shortened (scripts/short-names.mjs)
 const inMemory = (s) => Buffer.from(memory.buffer).toString("latin1").includes(s);
+/** Options as the package hands them to the module (pkg/api.js). */
+const text = (opts) => readOptions(opts)[0];
 
 test("no copy of the secret key is left in wasm memory after signing, a Client, or a call", async () => {
   const calls = {
-    Client: (secretKey) => new glue.Client({ accessKey: "AK", secretKey }),
-    signRequest: (secretKey) => glue.__signChecked({ method: "GET", url: "https://h/x", accessKey: "AK", secretKey }),
+    Client: (secretKey) => new glue.Client(text({ accessKey: "AK", secretKey })),
+    signRequest: (secretKey) => glue.__signChecked(text({ method: "GET", url: "https://h/x", accessKey: "AK", secretKey })),
     "signRequest fast path": (secretKey) => signRequest({ method: "GET", url: "https://h/x", accessKey: "AK", secretKey, timestamp: 1 }),
     exportBackup: (secretKey) =>
       run(
-        glue.__job("exportBackup", { accessKey: "AK", secretKey, cloudPostgresqlInstanceNo: "1", fileName: "f", bucketName: "b", fetch: async () => new Response("{}") }),
+        glue.__job("exportBackup", text({ accessKey: "AK", secretKey, cloudPostgresqlInstanceNo: "1", fileName: "f", bucketName: "b" })),
+        async () => new Response("{}"),
       ).catch(() => {}),
   };
   for (const [name, run] of Object.entries(calls)) {

@@ -1,14 +1,12 @@
 //! Values across the boundary: JS options in, results and errors out.
 
 use crate::error::Error;
-use crate::options::{Opt, MAX_OPTION_KEYS, MAX_VALUE_LEN};
+use crate::options::{Opt, MAX_OPTION_KEYS};
 use crate::response::{self, Decoded};
 use crate::value::{Map, Value};
-use js_sys::{Array, Function, Reflect};
+use js_sys::{Array, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::AbortSignal;
 
 #[wasm_bindgen(module = "/js/ncloud_error.js")]
 extern "C" {
@@ -65,19 +63,25 @@ enum Kind {
 }
 
 fn kind(v: &JsValue) -> Kind {
-    let k = kind_of(v);
-    match k & 15 {
-        0 => Kind::Undefined,
-        1 => Kind::Null,
-        2 => Kind::Bool(false),
-        3 => Kind::Bool(true),
-        4 => Kind::Number,
-        5 => Kind::Str(k >> 4),
-        6 => Kind::Array,
-        7 => Kind::Function,
-        8 => Kind::Plain,
-        9 => Kind::Object,
-        _ => Kind::Other,
+    Kind::from_code(kind_of(v))
+}
+
+impl Kind {
+    /// A `kindOf` code as a [`Kind`].
+    fn from_code(k: u32) -> Kind {
+        match k & 15 {
+            0 => Kind::Undefined,
+            1 => Kind::Null,
+            2 => Kind::Bool(false),
+            3 => Kind::Bool(true),
+            4 => Kind::Number,
+            5 => Kind::Str(k >> 4),
+            6 => Kind::Array,
+            7 => Kind::Function,
+            8 => Kind::Plain,
+            9 => Kind::Object,
+            _ => Kind::Other,
+        }
     }
 }
 
@@ -98,11 +102,6 @@ pub fn short_string(v: &JsValue, max: u32) -> Option<String> {
         Kind::Str(len) if len <= max => v.as_string(),
         _ => None,
     }
-}
-
-/// `signal.aborted`, read so that an odd signal cannot throw through wasm.
-pub fn signal_aborted(signal: &AbortSignal) -> bool {
-    get(signal, "aborted").as_bool().unwrap_or(false)
 }
 
 /// The JS `NcloudError` for an [`Error`].
@@ -229,12 +228,9 @@ pub fn js_to_json(v: &JsValue, budget: &mut Budget) -> Option<Value> {
     Some(out)
 }
 
-/// An options object read into `(name, Opt)` pairs, with the two values
-/// that stay JS objects (`signal`, `fetch`) kept aside.
+/// An options object read into `(name, Opt)` pairs, in the object's key order.
 pub struct JsOptions {
     pub entries: Vec<(String, Opt)>,
-    pub signal: Option<AbortSignal>,
-    pub fetch: Option<Function>,
 }
 
 /// The copied values (the secret key among them) are wiped, not just freed.
@@ -248,60 +244,103 @@ impl Drop for JsOptions {
     }
 }
 
-/// Reads the caller's options object. `undefined` is an empty object when
-/// `optional` (Client methods); anything else that is not an object is refused.
-pub fn read_options(opts: &JsValue, function: &str, optional: bool) -> Result<JsOptions, Error> {
-    let mut out = JsOptions { entries: Vec::new(), signal: None, fetch: None };
-    match kind(opts) {
-        Kind::Undefined if optional => return Ok(out),
-        Kind::Plain | Kind::Object => {}
+/// Codes `readOptions` (js/values.js) adds to `kindOf`'s: reading the
+/// object's keys, or an option's value, threw; an AbortSignal; a string too
+/// long to copy. And the flag for a name too long to copy.
+const THREW: u32 = 11;
+const SIGNAL: u32 = 12;
+const LONG_STRING: u32 = 13;
+const LONG_NAME: u32 = 16;
+
+/// Reads the caller's options object, as `readOptions` (js/values.js) wrote
+/// it into `text` (the format is described there). `undefined` is an empty
+/// object when `optional` (Client methods); anything else that is not an
+/// object is refused. `text` is wiped: it held the values, the secret key among them.
+pub fn read_options(mut text: String, function: &str, optional: bool) -> Result<JsOptions, Error> {
+    let out = read_text(&text, function, optional);
+    zeroize::Zeroize::zeroize(&mut text);
+    out
+}
+
+fn read_text(mut text: &str, function: &str, optional: bool) -> Result<JsOptions, Error> {
+    let mut out = JsOptions { entries: Vec::new() };
+    let unreadable = || Error::option("options", "the options object could not be read");
+    match code(&mut text).unwrap_or(THREW) {
+        0 if optional => return Ok(out),
+        8 | 9 => {}
+        THREW => return Err(unreadable()),
         k => {
             let mut m = String::from(function);
             m.push_str(" takes one options object, such as { accessKey, secretKey, … }; got ");
-            m.push_str(type_name(k));
+            m.push_str(type_name(Kind::from_code(k)));
             return Err(Error::option("options", m));
         }
     }
-    let keys = object_keys(opts).map_err(|_| Error::option("options", "the options object could not be read"))?;
-    for key in keys.iter().take(MAX_OPTION_KEYS) {
-        let name = short_string(&key, 200).unwrap_or_else(|| String::from("(an option name over 200 characters)"));
-        let value = Reflect::get(opts, &key).map_err(|_| {
-            let mut m = String::from("option ");
-            m.push_str(&name);
-            m.push_str(" could not be read (its getter threw)");
-            Error::option(&name, m)
-        })?;
-        let Some(opt) = classify(&value) else {
-            continue; // undefined or null: absent, as with optional arguments in JS
+    while let Some(header) = code(&mut text) {
+        let name = match header & LONG_NAME {
+            0 => piece(&mut text).ok_or_else(unreadable)?,
+            _ => String::from("(an option name over 200 characters)"),
         };
-        match (name.as_str(), &opt) {
-            ("signal", Opt::Signal) => out.signal = Some(value.unchecked_into()),
-            ("fetch", Opt::Func) => out.fetch = Some(value.unchecked_into()),
-            _ => {}
-        }
+        let opt = match header & 15 {
+            THREW => {
+                let mut m = String::from("option ");
+                m.push_str(&name);
+                m.push_str(" could not be read (its getter threw)");
+                return Err(Error::option(&name, m));
+            }
+            SIGNAL => Opt::Signal,
+            LONG_STRING => Opt::Other("a string over 4096 characters"),
+            k => match Kind::from_code(k) {
+                Kind::Str(_) => Opt::Str(piece(&mut text).ok_or_else(unreadable)?),
+                Kind::Number => Opt::Num(number(&mut text).ok_or_else(unreadable)?),
+                Kind::Bool(b) => Opt::Bool(b),
+                Kind::Function => Opt::Func,
+                k => Opt::Other(type_name(k)),
+            },
+        };
         out.entries.push((name, opt));
+        if out.entries.len() > MAX_OPTION_KEYS {
+            return Err(unreadable()); // readOptions writes no more than that
+        }
     }
     Ok(out)
 }
 
-/// One option's value as the options reader takes it; `None` for `undefined` and `null`.
-fn classify(v: &JsValue) -> Option<Opt> {
-    Some(match kind(v) {
-        Kind::Undefined | Kind::Null => return None,
-        // Checked before copying into wasm memory, so a huge string cannot exhaust it.
-        Kind::Str(len) if len as usize > MAX_VALUE_LEN => Opt::Other("a string over 4096 characters"),
-        Kind::Str(_) => Opt::Str(v.as_string().unwrap_or_default()),
-        Kind::Number => Opt::Num(v.as_f64().unwrap_or(f64::NAN)),
-        Kind::Bool(b) => Opt::Bool(b),
-        Kind::Function => Opt::Func,
-        Kind::Plain | Kind::Object if is_abort_signal(v) => Opt::Signal,
-        k => Opt::Other(type_name(k)),
-    })
+/// The code of the next character of `text`, taken off it.
+fn code(text: &mut &str) -> Option<u32> {
+    let c = text.chars().next()?;
+    *text = text.get(c.len_utf8()..)?;
+    Some(c.into())
 }
 
-/// Duck-typed, so a signal from another realm (an iframe, a polyfill) works too.
-fn is_abort_signal(v: &JsValue) -> bool {
-    get(v, "aborted").as_bool().is_some() && get(v, "addEventListener").is_function()
+/// The next piece of `text`, taken off it: its length in UTF-16 units (one
+/// character), then that many units. Counted on the UTF-8 bytes: every byte
+/// but a continuation byte starts a character of one unit, and a 4-byte
+/// character (its first byte 0xF0 or more) is two.
+fn piece(text: &mut &str) -> Option<String> {
+    let mut left = code(text)? as usize;
+    let bytes = text.as_bytes();
+    let mut end = 0;
+    while left > 0 {
+        let b = *bytes.get(end)?;
+        left = left.checked_sub(usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))?;
+        end += 1;
+    }
+    while bytes.get(end).is_some_and(|b| b & 0xC0 == 0x80) {
+        end += 1; // the rest of the last character
+    }
+    let (head, rest) = text.split_at_checked(end)?;
+    *text = rest;
+    Some(head.to_string())
+}
+
+/// The next number of `text`, taken off it: its 8 bytes, little-endian, a character each.
+fn number(text: &mut &str) -> Option<f64> {
+    let mut bytes = [0u8; 8];
+    for b in &mut bytes {
+        *b = u8::try_from(code(text)?).ok()?;
+    }
+    Some(f64::from_le_bytes(bytes))
 }
 
 fn type_name(k: Kind) -> &'static str {

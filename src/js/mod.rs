@@ -13,12 +13,11 @@ use crate::error::{Error, Result};
 use crate::options::{self, Scope, Settings};
 use crate::request::{self, Plan};
 pub use convert::parse_json;
-use convert::{js_to_json, read_options, signal_aborted, to_js, to_value};
-use js_sys::{Array, Function};
+use convert::{js_to_json, read_options, to_js, to_value};
+use js_sys::Array;
 use std::borrow::Cow;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use web_sys::AbortSignal;
 
 /// The functions `pkg/api.js` exports, by name.
 const FUNCTIONS: [&Action; 6] = [&EXPORT, &LIST_INSTANCES, &LIST_BACKUPS, &LIST_BACKUP_FILES, &LIST_BUCKETS, &CALL];
@@ -27,11 +26,13 @@ const FUNCTIONS: [&Action; 6] = [&EXPORT, &LIST_INSTANCES, &LIST_BACKUPS, &LIST_
 /// (`function` "call"), up to sending: the options are read and checked now,
 /// when the function is called, so changing the object afterwards changes
 /// nothing. `pkg/transport.js` runs the job. One export for all of them:
-/// each export costs its own wasm-bindgen shim.
+/// each export costs its own wasm-bindgen shim. `opts`, here and in every
+/// export that takes options, is the text `readOptions` (js/values.js) read
+/// them into; the `fetch` and `signal` options stay in JS.
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __job)]
-pub fn job(function: &str, opts: JsValue, action: JsValue, params: JsValue) -> std::result::Result<Job, JsValue> {
-    Job::prepare(None, function, &opts, &action, &params).map_err(to_js)
+pub fn job(function: &str, opts: String, action: JsValue, params: JsValue) -> std::result::Result<Job, JsValue> {
+    Job::prepare(None, function, opts, &action, &params).map_err(to_js)
 }
 
 /// The fully validated path behind `signRequest` (pkg/api.js, which builds
@@ -39,12 +40,12 @@ pub fn job(function: &str, opts: JsValue, action: JsValue, params: JsValue) -> s
 /// Returns `[timestamp, accessKey, signature]`.
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __signChecked)]
-pub fn sign_checked(input: JsValue) -> std::result::Result<Array, JsValue> {
-    sign(&input, None).map_err(to_js)
+pub fn sign_checked(input: String) -> std::result::Result<Array, JsValue> {
+    sign(input, None).map_err(to_js)
 }
 
 /// `signRequest`'s validated path, with the Client's credentials when called on one.
-fn sign(input: &JsValue, client: Option<&ClientState>) -> Result<Array> {
+fn sign(input: String, client: Option<&ClientState>) -> Result<Array> {
     let o = read_options(input, "signRequest", false)?;
     let s = options::parse_sign(&o.entries, client_credentials(client))?;
     let (timestamp, signature) = signature(&s)?;
@@ -113,11 +114,11 @@ fn sliced_target(url: &str) -> Option<&str> {
     request::plain_target(url).filter(|t| !t.ends_with('?'))
 }
 
-/// Credentials and transport settings kept by a [`Client`]. The secret is
-/// held only as a prepared HMAC key inside `settings.signer`.
+/// Credentials and transport settings kept by a [`Client`] (its `fetch`
+/// stays in JS, with the rest of the Client). The secret is held only as a
+/// prepared HMAC key inside `settings.signer`.
 struct ClientState {
     settings: Settings,
-    fetch: Option<Function>,
 }
 
 /// Credentials and transport settings once; the same methods without repeating them.
@@ -129,13 +130,13 @@ pub struct Client {
 #[wasm_bindgen]
 impl Client {
     #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue) -> std::result::Result<Client, JsValue> {
+    pub fn new(config: String) -> std::result::Result<Client, JsValue> {
         let read = || -> Result<Client> {
-            let mut o = read_options(&config, "new Client", false)?;
+            let o = read_options(config, "new Client", false)?;
             let settings = options::parse(&o.entries, Scope::ClientConfig)?;
             // Fail at construction, not at the first call.
             Plan::new(&actions::CALL, "", settings.clone())?;
-            Ok(Client { state: Rc::new(ClientState { settings, fetch: o.fetch.take() }) })
+            Ok(Client { state: Rc::new(ClientState { settings }) })
         };
         read().map_err(to_js)
     }
@@ -146,18 +147,18 @@ impl Client {
     pub fn job(
         &self,
         function: &str,
-        opts: JsValue,
+        opts: String,
         action: JsValue,
         params: JsValue,
     ) -> std::result::Result<Job, JsValue> {
-        Job::prepare(Some(self.state.clone()), function, &opts, &action, &params).map_err(to_js)
+        Job::prepare(Some(self.state.clone()), function, opts, &action, &params).map_err(to_js)
     }
 
     /// `signRequest`'s validated path with the Client's prepared key (see [`sign_checked`]).
     #[doc(hidden)]
     #[wasm_bindgen(js_name = __signChecked)]
-    pub fn sign_checked(&self, input: JsValue) -> std::result::Result<Array, JsValue> {
-        sign(&input, Some(&self.state)).map_err(to_js)
+    pub fn sign_checked(&self, input: String) -> std::result::Result<Array, JsValue> {
+        sign(input, Some(&self.state)).map_err(to_js)
     }
 
     /// The fast path of `signRequest` with the prepared key (see [`fast`]).
@@ -210,15 +211,13 @@ fn read_call(action: &JsValue, params: &JsValue) -> Result<(String, Vec<(String,
     Ok((name, params))
 }
 
-/// One call, read and checked: the [`Call`] state machine plus the caller's
-/// `fetch` and `signal`. `pkg/transport.js` asks it what to send, sends it,
+/// One call, read and checked: the [`Call`] state machine. `pkg/transport.js`
+/// asks it what to send, sends it (with the caller's `fetch` and `signal`),
 /// and reports back until it gives the result or throws the NcloudError.
 #[doc(hidden)]
 #[wasm_bindgen]
 pub struct Job {
     call: Call,
-    fetch: Option<Function>,
-    signal: Option<AbortSignal>,
 }
 
 impl Job {
@@ -226,7 +225,7 @@ impl Job {
     fn prepare(
         client: Option<Rc<ClientState>>,
         function: &str,
-        opts: &JsValue,
+        opts: String,
         call_action: &JsValue,
         call_params: &JsValue,
     ) -> Result<Job> {
@@ -235,13 +234,10 @@ impl Job {
             .find(|a| a.function == function)
             .ok_or_else(|| Error::option("function", "no such function in this package"))?;
         let call = std::ptr::eq(action, &CALL).then(|| read_call(call_action, call_params)).transpose()?;
-        let mut o = read_options(opts, action.function, client.is_some())?;
-        let (settings, fetch) = match &client {
-            Some(c) => {
-                let settings = options::parse_over(&o.entries, Scope::ClientCall(action), c.settings.clone())?;
-                (settings, o.fetch.take().or_else(|| c.fetch.clone()))
-            }
-            None => (options::parse(&o.entries, Scope::Standalone(action))?, o.fetch.take()),
+        let o = read_options(opts, action.function, client.is_some())?;
+        let settings = match &client {
+            Some(c) => options::parse_over(&o.entries, Scope::ClientCall(action), c.settings.clone())?,
+            None => options::parse(&o.entries, Scope::Standalone(action))?,
         };
         let all_pages = settings.all_pages.unwrap_or(false);
         let ncp = call.as_ref().map_or(action.ncp, |(name, _)| name.as_str()).to_string();
@@ -255,27 +251,17 @@ impl Job {
             }
             plan.params = params;
         }
-        let signal = o.signal.take();
-        if signal.as_ref().is_some_and(signal_aborted) {
-            return Err(transport::aborted());
-        }
-        Ok(Job { call: Call::new(action, plan, all_pages), fetch, signal })
+        Ok(Job { call: Call::new(action, plan, all_pages) })
     }
 }
 
 /// What `pkg/transport.js` calls, attempt by attempt.
 #[wasm_bindgen]
 impl Job {
-    /// `[fetch, signal, timeoutMs]`: the caller's `fetch` and `AbortSignal`
-    /// (`undefined` when not passed) and the per-attempt timeout. One getter
-    /// for the three: each export costs its own wasm-bindgen shim.
-    #[wasm_bindgen(getter)]
-    pub fn transport(&self) -> Array {
-        Array::of3(
-            &self.fetch.clone().map_or(JsValue::UNDEFINED, JsValue::from),
-            &self.signal.clone().map_or(JsValue::UNDEFINED, JsValue::from),
-            &JsValue::from(self.call.plan().timeout_ms),
-        )
+    /// The per-attempt timeout, in milliseconds.
+    #[wasm_bindgen(getter = timeoutMs)]
+    pub fn timeout_ms(&self) -> u32 {
+        self.call.plan().timeout_ms
     }
 
     /// The next request, signed now, as one string of lines (one string

@@ -62,7 +62,7 @@ pub fn failure(why: &str, error: &JsValue, origin: &str, timeout_ms: u32) -> Err
     }
 }
 
-pub fn aborted() -> Error {
+fn aborted() -> Error {
     Error::new(Kind::Aborted, "the request was aborted by the caller's signal")
 }
 

@@ -508,6 +508,47 @@ export const cases = {
     e = await rejects(lib, () => lib.exportBackup({ ...opts, timeoutMs: 60000, signal: ac.signal, fetch: never }), "aborted");
   },
 
+  // Options cross into the module as one text (readOptions in js/values.js,
+  // read back by src/js/convert.rs): each name and value must arrive whole,
+  // whatever its characters, and each getter run once.
+  async "options reach the module as given: any characters, exact numbers, each getter once, at most 64 keys"({ lib, s, base }) {
+    let reads = 0;
+    const sent = [];
+    const answer = '{"exportBackupToObjectStorageResponse":{"requestId":"r","returnCode":"0","returnMessage":"success"}}';
+    const fetch = async (url) => (sent.push(new URL(url).searchParams.get("fileName")), new Response(answer));
+    const fileName = "백업 😀 é\u{10FFFF} " + ODD_FILE;
+    const opts = { ...base, cloudPostgresqlInstanceNo: PROD, bucketName: "pg-backups", timeoutMs: 12345, maxRetries: 0, fetch };
+    Object.defineProperty(opts, "fileName", { enumerable: true, get: () => (reads++, fileName) });
+    await lib.exportBackup(opts);
+    eq(sent, [fileName], "the file name sent, 2-, 3- and 4-byte characters and all");
+    eq(reads, 1, "the getter ran once");
+    // A name that ends in half a surrogate pair, its value the other half: two
+    // lone surrogates, each U+FFFD, never joined into one character.
+    let e = await rejects(lib, () => lib.exportBackup({ ...opts, ["x\uD83D"]: "\uDE00" }), "invalid_options");
+    eq(e.option, "x\uFFFD", "the name, as far as it goes");
+    e = await rejects(lib, () => lib.exportBackup({ ...opts, ["백업😀"]: 1 }), "invalid_options");
+    eq(e.option, "백업😀", "a name of many-byte characters");
+    e = await rejects(lib, () => lib.exportBackup({ ...opts, ["n".repeat(201)]: 1 }), "invalid_options");
+    ok(e.message.includes("(an option name over 200 characters)"), e.message);
+    e = await rejects(lib, () => lib.exportBackup({ ...opts, fileName: "f".repeat(4097) }), "invalid_options");
+    ok(e.option === "fileName" && e.message.includes("over 4096 characters"), e.message);
+    e = await rejects(lib, () => lib.exportBackup({ ...opts, timeoutMs: -0.5 }), "invalid_options");
+    eq(e.option, "timeoutMs", "a fraction is a fraction");
+    // Numbers arrive to the bit: a timestamp on the validated path (the URL is not ASCII).
+    for (const timestamp of [1700000000123, 2 ** 52 + 1, -0]) {
+      const r = lib.signRequest({ method: "GET", url: "https://h/é", ...KEYS, timestamp });
+      ok(Object.is(r.timestamp, timestamp === 0 ? 0 : timestamp), `timestamp ${timestamp}: ${r.timestamp}`);
+      eq(r.headers["x-ncp-apigw-timestamp"], String(timestamp), "timestamp header");
+    }
+    // Only the first 64 keys are read: the 65th getter never runs.
+    const many = {};
+    for (let i = 0; i < 64; i++) many["k" + i] = i;
+    Object.defineProperty(many, "k64", { enumerable: true, get: () => reads++ });
+    reads = 0;
+    e = await rejects(lib, () => lib.exportBackup(many), "invalid_options");
+    eq([e.option, reads], ["k0", 0], "the first unknown key refused, the 65th never read");
+  },
+
   async "hostile inputs get an NcloudError: revoked proxies, freed clients, hidden sizes, odd values"({ lib, s, base }) {
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
