@@ -74,16 +74,23 @@ const LONG_STRING = 13;
 const LONG_NAME = 16;
 
 const number = new DataView(new ArrayBuffer(8));
+const encoder = new TextEncoder();
 
 /**
- * An options object, read for the module in one pass, as one string: copying
+ * An options object, read for the module in one pass, as one text: copying
  * each name and value into wasm memory on its own took several crossings an
- * option, the largest part of preparing a call (README, Benchmarks). Each own
- * enumerable key is read once, in order, and so is each value (a getter runs
- * once). Returns `[text, signal, fetch]`: `signal` and `fetch` are the values
- * of the options of those names when they are an AbortSignal and a function
- * (they stay in JS: pkg/transport.js uses them); `text` is what the module
- * reads (`read_options`, src/js/convert.rs), one character a code:
+ * option (README, Benchmarks). Each own enumerable key is read once, in
+ * order, and so is each value (a getter runs once). Returns
+ * `[bytes, signal, fetch]`: `signal` and `fetch` are the values of the
+ * options of those names when they are an AbortSignal and a function (they
+ * stay in JS: pkg/transport.js uses them). `bytes` is the text's UTF-8, which
+ * the module reads (`read_options`, src/js/convert.rs) and wipes; the caller
+ * wipes `bytes` once the module has it (`fill(0)`: it may hold the secret
+ * key). Bytes rather than a string: wasm-bindgen copies a string into wasm
+ * memory in two steps when it is not all ASCII, and the first copy, freed
+ * when the buffer moves, would keep whatever came before the first non-ASCII
+ * character, the secret key perhaps; an array is copied once. The text, one
+ * character a code:
  * - the object's kind (`kindOf`'s, or THREW when its keys could not be read);
  * - for each option whose value is not undefined or null, up to
  *   MAX_OPTION_KEYS: the value's kind (`kindOf`'s, THREW, SIGNAL or
@@ -98,12 +105,12 @@ export function readOptions(opts) {
   let signal, fetch;
   const object = kindOf(opts) & 15;
   let text = String.fromCharCode(object);
-  if (object !== 8 && object !== 9) return [text, signal, fetch];
+  if (object !== 8 && object !== 9) return [encoder.encode(text), signal, fetch];
   let keys;
   try {
     keys = Object.keys(opts);
   } catch {
-    return [String.fromCharCode(THREW), signal, fetch];
+    return [encoder.encode(String.fromCharCode(THREW)), signal, fetch];
   }
   for (let i = 0; i < keys.length && i < MAX_OPTION_KEYS; i++) {
     const name = keys[i];
@@ -127,7 +134,7 @@ export function readOptions(opts) {
     else if (kind === SIGNAL && name === "signal") signal = v;
     else if (kind === 7 && name === "fetch") fetch = v;
   }
-  return [text, signal, fetch];
+  return [encoder.encode(text), signal, fetch];
 }
 
 /** Duck-typed, so a signal from another realm (an iframe, a polyfill) works too. */

@@ -16,18 +16,30 @@ export { NcloudError };
 // Every call is prepared by the module when the function is called (options
 // read and checked then, so a bad option rejects before anything is sent and
 // changing the object afterwards changes nothing), then run by transport.js.
-// The options cross as the one string readOptions (js/values.js) reads them
-// into (`prepare` takes it); their fetch and signal stay here, for
+// The options cross as the one text readOptions (js/values.js) reads them
+// into (`prepare` takes its bytes); their fetch and signal stay here, for
 // transport.js. `defaultFetch`: a Client's.
 function send(prepare, opts, defaultFetch) {
-  const [text, signal, fetch] = readOptions(opts);
+  const [bytes, signal, fetch] = readOptions(opts);
   let job;
   try {
-    job = prepare(text);
+    job = prepare(bytes);
   } catch (error) {
     return Promise.reject(error); // the module's NcloudError
+  } finally {
+    bytes.fill(0); // the module has its copy (and wipes it); this one may hold the secret key
   }
   return run(job, fetch ?? defaultFetch, signal);
+}
+
+/** signRequest's validated path: `sign` gets the options' bytes, wiped afterwards as in send(). */
+function signChecked(sign, input) {
+  const [bytes] = readOptions(input);
+  try {
+    return signed(...sign(bytes));
+  } finally {
+    bytes.fill(0);
+  }
 }
 
 /** Sends a backup file of a Cloud DB for PostgreSQL instance to an Object Storage bucket. */
@@ -172,11 +184,13 @@ export function signRequest(input) {
     const length = __signFast(f.method.length, f.url.length, f.accessKey.length, f.secretKey.length, f.clockOffsetMs, timestamp);
     if (length) return signed(timestamp, f.accessKey, take(length));
   }
-  return signed(...__signChecked(readOptions(input)[0]));
+  return signChecked(__signChecked, input);
 }
 
 // A freed Client (client.free()) has no wasm state left: say so instead of
-// calling into the module with a null pointer.
+// calling into the module with a null pointer (which wasm-bindgen reports by
+// throwing through the module's frames, and enough of those break it). Checked
+// again after any of the caller's code has run (a getter can free the Client).
 const freed = () =>
   new NcloudError("invalid_options", "this Client was freed (client.free()); create a new Client", { option: "client" });
 
@@ -188,9 +202,19 @@ export class Client extends WasmClient {
   #fetch;
 
   constructor(config) {
-    const [text, , fetch] = readOptions(config);
-    super(text);
+    const [bytes, , fetch] = readOptions(config);
+    try {
+      super(bytes);
+    } finally {
+      bytes.fill(0); // as in send()
+    }
     this.#fetch = fetch;
+  }
+
+  /** This Client, if it was not freed; else throws the NcloudError that says so. */
+  #live() {
+    if (!this.__wbg_ptr) throw freed();
+    return this;
   }
 
   /** Wipes the prepared key and frees the module's memory for it; again, it does nothing. */
@@ -199,14 +223,14 @@ export class Client extends WasmClient {
   }
 
   signRequest(input) {
-    if (!this.__wbg_ptr) throw freed();
-    const f = plainFields(input, false);
-    if (f && put(f.method, f.url)) {
+    this.#live();
+    const f = plainFields(input, false); // runs the input's getters
+    if (f && this.#live() && put(f.method, f.url)) {
       const timestamp = timestampOf(f);
       const length = this.__signFast(f.method.length, f.url.length, f.clockOffsetMs, timestamp);
       if (length) return signed(timestamp, this.#key(), take(length));
     }
-    return signed(...this.__signChecked(readOptions(input)[0]));
+    return signChecked((bytes) => this.#live().__signChecked(bytes), input);
   }
 
   exportBackup(opts) {
@@ -235,7 +259,8 @@ export class Client extends WasmClient {
 
   #send(name, opts, action, params) {
     if (!this.__wbg_ptr) return Promise.reject(freed());
-    return send((o) => this.__job(name, o, action, params), opts, this.#fetch);
+    // readOptions has run the options' getters by the time this is called.
+    return send((bytes) => this.#live().__job(name, bytes, action, params), opts, this.#fetch);
   }
 
   #parts() {

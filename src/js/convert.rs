@@ -252,19 +252,25 @@ const SIGNAL: u32 = 12;
 const LONG_STRING: u32 = 13;
 const LONG_NAME: u32 = 16;
 
-/// Reads the caller's options object, as `readOptions` (js/values.js) wrote
-/// it into `text` (the format is described there). `undefined` is an empty
+/// The options as `readOptions` (js/values.js) wrote them: the UTF-8 of
+/// their text (its format is described there). Wiped when dropped, whatever
+/// path the call takes: it may hold the secret key. Every export that takes
+/// options wraps them in this first.
+pub type OptionsText = zeroize::Zeroizing<Vec<u8>>;
+
+/// Reads the caller's options object from its text. `undefined` is an empty
 /// object when `optional` (Client methods); anything else that is not an
-/// object is refused. `text` is wiped: it held the values, the secret key among them.
-pub fn read_options(mut text: String, function: &str, optional: bool) -> Result<JsOptions, Error> {
-    let out = read_text(&text, function, optional);
-    zeroize::Zeroize::zeroize(&mut text);
-    out
+/// object is refused.
+pub fn read_options(text: &OptionsText, function: &str, optional: bool) -> Result<JsOptions, Error> {
+    read_text(std::str::from_utf8(text).map_err(|_| unreadable())?, function, optional)
+}
+
+fn unreadable() -> Error {
+    Error::option("options", "the options object could not be read")
 }
 
 fn read_text(mut text: &str, function: &str, optional: bool) -> Result<JsOptions, Error> {
     let mut out = JsOptions { entries: Vec::new() };
-    let unreadable = || Error::option("options", "the options object could not be read");
     match code(&mut text).unwrap_or(THREW) {
         0 if optional => return Ok(out),
         8 | 9 => {}

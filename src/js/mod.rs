@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::options::{self, Scope, Settings};
 use crate::request::{self, Plan};
 pub use convert::parse_json;
-use convert::{js_to_json, read_options, to_js, to_value};
+use convert::{js_to_json, read_options, to_js, to_value, OptionsText};
 use js_sys::Array;
 use std::borrow::Cow;
 use std::rc::Rc;
@@ -27,12 +27,13 @@ const FUNCTIONS: [&Action; 6] = [&EXPORT, &LIST_INSTANCES, &LIST_BACKUPS, &LIST_
 /// when the function is called, so changing the object afterwards changes
 /// nothing. `pkg/transport.js` runs the job. One export for all of them:
 /// each export costs its own wasm-bindgen shim. `opts`, here and in every
-/// export that takes options, is the text `readOptions` (js/values.js) read
-/// them into; the `fetch` and `signal` options stay in JS.
+/// export that takes options, is the UTF-8 of the text `readOptions`
+/// (js/values.js) read them into (the `fetch` and `signal` options stay in
+/// JS), made an [`OptionsText`] before anything else, so it is wiped on every path.
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __job)]
-pub fn job(function: &str, opts: String, action: JsValue, params: JsValue) -> std::result::Result<Job, JsValue> {
-    Job::prepare(None, function, opts, &action, &params).map_err(to_js)
+pub fn job(function: &str, opts: Vec<u8>, action: JsValue, params: JsValue) -> std::result::Result<Job, JsValue> {
+    Job::prepare(None, function, OptionsText::new(opts), &action, &params).map_err(to_js)
 }
 
 /// The fully validated path behind `signRequest` (pkg/api.js, which builds
@@ -40,13 +41,13 @@ pub fn job(function: &str, opts: String, action: JsValue, params: JsValue) -> st
 /// Returns `[timestamp, accessKey, signature]`.
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __signChecked)]
-pub fn sign_checked(input: String) -> std::result::Result<Array, JsValue> {
-    sign(input, None).map_err(to_js)
+pub fn sign_checked(input: Vec<u8>) -> std::result::Result<Array, JsValue> {
+    sign(OptionsText::new(input), None).map_err(to_js)
 }
 
 /// `signRequest`'s validated path, with the Client's credentials when called on one.
-fn sign(input: String, client: Option<&ClientState>) -> Result<Array> {
-    let o = read_options(input, "signRequest", false)?;
+fn sign(input: OptionsText, client: Option<&ClientState>) -> Result<Array> {
+    let o = read_options(&input, "signRequest", false)?;
     let s = options::parse_sign(&o.entries, client_credentials(client))?;
     let (timestamp, signature) = signature(&s)?;
     Ok(Array::of3(
@@ -130,9 +131,10 @@ pub struct Client {
 #[wasm_bindgen]
 impl Client {
     #[wasm_bindgen(constructor)]
-    pub fn new(config: String) -> std::result::Result<Client, JsValue> {
+    pub fn new(config: Vec<u8>) -> std::result::Result<Client, JsValue> {
+        let config = OptionsText::new(config);
         let read = || -> Result<Client> {
-            let o = read_options(config, "new Client", false)?;
+            let o = read_options(&config, "new Client", false)?;
             let settings = options::parse(&o.entries, Scope::ClientConfig)?;
             // Fail at construction, not at the first call.
             Plan::new(&actions::CALL, "", settings.clone())?;
@@ -147,18 +149,18 @@ impl Client {
     pub fn job(
         &self,
         function: &str,
-        opts: String,
+        opts: Vec<u8>,
         action: JsValue,
         params: JsValue,
     ) -> std::result::Result<Job, JsValue> {
-        Job::prepare(Some(self.state.clone()), function, opts, &action, &params).map_err(to_js)
+        Job::prepare(Some(self.state.clone()), function, OptionsText::new(opts), &action, &params).map_err(to_js)
     }
 
     /// `signRequest`'s validated path with the Client's prepared key (see [`sign_checked`]).
     #[doc(hidden)]
     #[wasm_bindgen(js_name = __signChecked)]
-    pub fn sign_checked(&self, input: String) -> std::result::Result<Array, JsValue> {
-        sign(input, Some(&self.state)).map_err(to_js)
+    pub fn sign_checked(&self, input: Vec<u8>) -> std::result::Result<Array, JsValue> {
+        sign(OptionsText::new(input), Some(&self.state)).map_err(to_js)
     }
 
     /// The fast path of `signRequest` with the prepared key (see [`fast`]).
@@ -225,7 +227,7 @@ impl Job {
     fn prepare(
         client: Option<Rc<ClientState>>,
         function: &str,
-        opts: String,
+        opts: OptionsText,
         call_action: &JsValue,
         call_params: &JsValue,
     ) -> Result<Job> {
@@ -234,7 +236,7 @@ impl Job {
             .find(|a| a.function == function)
             .ok_or_else(|| Error::option("function", "no such function in this package"))?;
         let call = std::ptr::eq(action, &CALL).then(|| read_call(call_action, call_params)).transpose()?;
-        let o = read_options(opts, action.function, client.is_some())?;
+        let o = read_options(&opts, action.function, client.is_some())?;
         let settings = match &client {
             Some(c) => options::parse_over(&o.entries, Scope::ClientCall(action), c.settings.clone())?,
             None => options::parse(&o.entries, Scope::Standalone(action))?,
