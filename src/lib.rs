@@ -2,7 +2,7 @@
 //! Storage from any JavaScript runtime.
 //!
 //! The flow, one module per step:
-//! [`options`] (what the caller passed, validated) →
+//! [`options`] (what the caller passed, read from [`options_text`], validated) →
 //! [`request`] (the request built, with [`encode`] and [`sign`]) →
 //! [`engine`] and [`call`] (sent, with retries and pages, by a runtime that reports back) →
 //! [`response`] (the answer read, [`json`] or [`xml`]) →
@@ -18,6 +18,7 @@ pub mod engine;
 pub mod error;
 pub mod json;
 pub mod options;
+pub mod options_text;
 pub mod request;
 pub mod response;
 pub mod sign;

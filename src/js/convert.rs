@@ -1,7 +1,7 @@
 //! Values across the boundary: JS options in, results and errors out.
 
 use crate::error::Error;
-use crate::options::{Opt, MAX_OPTION_KEYS};
+use crate::options_text::Kind;
 use crate::response::{self, Decoded};
 use crate::value::{Map, Value};
 use js_sys::{Array, Reflect};
@@ -42,47 +42,8 @@ extern "C" {
     fn object_keys(o: &JsValue) -> Result<Array, JsValue>;
 }
 
-/// What a JS value is (js/values.js): one call across the boundary, where
-/// asking `is_string`, `length`, `as_f64`, `is_array`, ... takes one each.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Undefined,
-    Null,
-    Bool(bool),
-    Number,
-    /// A string of this many UTF-16 units.
-    Str(u32),
-    Array,
-    Function,
-    /// An object whose prototype is `Object.prototype` (of any realm) or `null`.
-    Plain,
-    /// Any other object: a class instance, a Date, a Map, a Proxy whose traps throw, ...
-    Object,
-    /// A symbol or a bigint.
-    Other,
-}
-
 fn kind(v: &JsValue) -> Kind {
     Kind::from_code(kind_of(v))
-}
-
-impl Kind {
-    /// A `kindOf` code as a [`Kind`].
-    fn from_code(k: u32) -> Kind {
-        match k & 15 {
-            0 => Kind::Undefined,
-            1 => Kind::Null,
-            2 => Kind::Bool(false),
-            3 => Kind::Bool(true),
-            4 => Kind::Number,
-            5 => Kind::Str(k >> 4),
-            6 => Kind::Array,
-            7 => Kind::Function,
-            8 => Kind::Plain,
-            9 => Kind::Object,
-            _ => Kind::Other,
-        }
-    }
 }
 
 /// A value's property, `undefined` when reading it throws.
@@ -226,139 +187,4 @@ pub fn js_to_json(v: &JsValue, budget: &mut Budget) -> Option<Value> {
     };
     budget.depth -= 1;
     Some(out)
-}
-
-/// An options object read into `(name, Opt)` pairs, in the object's key order.
-pub struct JsOptions {
-    pub entries: Vec<(String, Opt)>,
-}
-
-/// The copied values (the secret key among them) are wiped, not just freed.
-impl Drop for JsOptions {
-    fn drop(&mut self) {
-        for (_, value) in &mut self.entries {
-            if let Opt::Str(s) = value {
-                zeroize::Zeroize::zeroize(s);
-            }
-        }
-    }
-}
-
-/// Codes `readOptions` (js/values.js) adds to `kindOf`'s: reading the
-/// object's keys, or an option's value, threw; an AbortSignal; a string too
-/// long to copy. And the flag for a name too long to copy.
-const THREW: u32 = 11;
-const SIGNAL: u32 = 12;
-const LONG_STRING: u32 = 13;
-const LONG_NAME: u32 = 16;
-
-/// The options as `readOptions` (js/values.js) wrote them: the UTF-8 of
-/// their text (its format is described there). Wiped when dropped, whatever
-/// path the call takes: it may hold the secret key. Every export that takes
-/// options wraps them in this first.
-pub type OptionsText = zeroize::Zeroizing<Vec<u8>>;
-
-/// Reads the caller's options object from its text. `undefined` is an empty
-/// object when `optional` (Client methods); anything else that is not an
-/// object is refused.
-pub fn read_options(text: &OptionsText, function: &str, optional: bool) -> Result<JsOptions, Error> {
-    read_text(std::str::from_utf8(text).map_err(|_| unreadable())?, function, optional)
-}
-
-fn unreadable() -> Error {
-    Error::option("options", "the options object could not be read")
-}
-
-fn read_text(mut text: &str, function: &str, optional: bool) -> Result<JsOptions, Error> {
-    let mut out = JsOptions { entries: Vec::new() };
-    match code(&mut text).unwrap_or(THREW) {
-        0 if optional => return Ok(out),
-        8 | 9 => {}
-        THREW => return Err(unreadable()),
-        k => {
-            let mut m = String::from(function);
-            m.push_str(" takes one options object, such as { accessKey, secretKey, … }; got ");
-            m.push_str(type_name(Kind::from_code(k)));
-            return Err(Error::option("options", m));
-        }
-    }
-    while let Some(header) = code(&mut text) {
-        let name = match header & LONG_NAME {
-            0 => piece(&mut text).ok_or_else(unreadable)?,
-            _ => String::from("(an option name over 200 characters)"),
-        };
-        let opt = match header & 15 {
-            THREW => {
-                let mut m = String::from("option ");
-                m.push_str(&name);
-                m.push_str(" could not be read (its getter threw)");
-                return Err(Error::option(&name, m));
-            }
-            SIGNAL => Opt::Signal,
-            LONG_STRING => Opt::Other("a string over 4096 characters"),
-            k => match Kind::from_code(k) {
-                Kind::Str(_) => Opt::Str(piece(&mut text).ok_or_else(unreadable)?),
-                Kind::Number => Opt::Num(number(&mut text).ok_or_else(unreadable)?),
-                Kind::Bool(b) => Opt::Bool(b),
-                Kind::Function => Opt::Func,
-                k => Opt::Other(type_name(k)),
-            },
-        };
-        out.entries.push((name, opt));
-        if out.entries.len() > MAX_OPTION_KEYS {
-            return Err(unreadable()); // readOptions writes no more than that
-        }
-    }
-    Ok(out)
-}
-
-/// The code of the next character of `text`, taken off it.
-fn code(text: &mut &str) -> Option<u32> {
-    let c = text.chars().next()?;
-    *text = text.get(c.len_utf8()..)?;
-    Some(c.into())
-}
-
-/// The next piece of `text`, taken off it: its length in UTF-16 units (one
-/// character), then that many units. Counted on the UTF-8 bytes: every byte
-/// but a continuation byte starts a character of one unit, and a 4-byte
-/// character (its first byte 0xF0 or more) is two.
-fn piece(text: &mut &str) -> Option<String> {
-    let mut left = code(text)? as usize;
-    let bytes = text.as_bytes();
-    let mut end = 0;
-    while left > 0 {
-        let b = *bytes.get(end)?;
-        left = left.checked_sub(usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))?;
-        end += 1;
-    }
-    while bytes.get(end).is_some_and(|b| b & 0xC0 == 0x80) {
-        end += 1; // the rest of the last character
-    }
-    let (head, rest) = text.split_at_checked(end)?;
-    *text = rest;
-    Some(head.to_string())
-}
-
-/// The next number of `text`, taken off it: its 8 bytes, little-endian, a character each.
-fn number(text: &mut &str) -> Option<f64> {
-    let mut bytes = [0u8; 8];
-    for b in &mut bytes {
-        *b = u8::try_from(code(text)?).ok()?;
-    }
-    Some(f64::from_le_bytes(bytes))
-}
-
-fn type_name(k: Kind) -> &'static str {
-    match k {
-        Kind::Undefined => "undefined",
-        Kind::Null => "null",
-        Kind::Str(_) => "a string",
-        Kind::Number => "a number",
-        Kind::Bool(_) => "a boolean",
-        Kind::Function => "a function",
-        Kind::Array => "an array",
-        Kind::Plain | Kind::Object => "an object",
-        Kind::Other => "a symbol or bigint",
-    }
 }

@@ -11,9 +11,10 @@ use crate::call::{Call, Next};
 use crate::encode;
 use crate::error::{Error, Result};
 use crate::options::{self, Scope, Settings};
+use crate::options_text::{self, OptionsText};
 use crate::request::{self, Plan};
 pub use convert::parse_json;
-use convert::{js_to_json, read_options, to_js, to_value, OptionsText};
+use convert::{js_to_json, to_js, to_value};
 use js_sys::Array;
 use std::borrow::Cow;
 use std::rc::Rc;
@@ -47,7 +48,7 @@ pub fn sign_checked(input: Vec<u8>) -> std::result::Result<Array, JsValue> {
 
 /// `signRequest`'s validated path, with the Client's credentials when called on one.
 fn sign(input: OptionsText, client: Option<&ClientState>) -> Result<Array> {
-    let o = read_options(&input, "signRequest", false)?;
+    let o = options_text::read(&input, "signRequest", false)?;
     let s = options::parse_sign(&o.entries, client_credentials(client))?;
     let (timestamp, signature) = signature(&s)?;
     Ok(Array::of3(
@@ -134,7 +135,7 @@ impl Client {
     pub fn new(config: Vec<u8>) -> std::result::Result<Client, JsValue> {
         let config = OptionsText::new(config);
         let read = || -> Result<Client> {
-            let o = read_options(&config, "new Client", false)?;
+            let o = options_text::read(&config, "new Client", false)?;
             let settings = options::parse(&o.entries, Scope::ClientConfig)?;
             // Fail at construction, not at the first call.
             Plan::new(&actions::CALL, "", settings.clone())?;
@@ -236,7 +237,7 @@ impl Job {
             .find(|a| a.function == function)
             .ok_or_else(|| Error::option("function", "no such function in this package"))?;
         let call = std::ptr::eq(action, &CALL).then(|| read_call(call_action, call_params)).transpose()?;
-        let o = read_options(&opts, action.function, client.is_some())?;
+        let o = options_text::read(&opts, action.function, client.is_some())?;
         let settings = match &client {
             Some(c) => options::parse_over(&o.entries, Scope::ClientCall(action), c.settings.clone())?,
             None => options::parse(&o.entries, Scope::Standalone(action))?,
