@@ -12,7 +12,7 @@
 // ratios to the baseline, so the increments are as noisy as the machine.
 import { Client, exportBackup } from "ncloud-pg-backup";
 import { __job } from "../pkg/gen/ncloud_pg_backup.js";
-import { readOptions } from "../pkg/gen/error.js";
+import { readOptions } from "../pkg/gen/values.js";
 import { deadlines, run } from "../pkg/transport.js";
 import { exportBackupBaseline } from "./baseline.mjs";
 import { sampleRounds } from "./e2e.mjs";

@@ -6,7 +6,7 @@ import { Client, exportBackup } from "ncloud-pg-backup";
 // The same module instance the package entry initialised (one URL, one module),
 // for the per-call pieces below.
 import { __job } from "../pkg/gen/ncloud_pg_backup.js";
-import { readOptions } from "../pkg/gen/error.js";
+import { readOptions } from "../pkg/gen/values.js";
 import { deadlines } from "../pkg/transport.js";
 import { EXPORT, KEYS, exportUrl, signed, stringToSign } from "./inputs.mjs";
 import { exportBackupBaseline } from "./baseline.mjs";

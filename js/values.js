@@ -84,7 +84,7 @@ const encoder = new TextEncoder();
  * `[bytes, signal, fetch]`: `signal` and `fetch` are the values of the
  * options of those names when they are an AbortSignal and a function (they
  * stay in JS: pkg/transport.js uses them). `bytes` is the text's UTF-8, which
- * the module reads (`read_options`, src/js/convert.rs) and wipes; the caller
+ * the module reads (src/options_text.rs) and wipes; the caller
  * wipes `bytes` once the module has it (`fill(0)`: it may hold the secret
  * key). Bytes rather than a string: wasm-bindgen copies a string into wasm
  * memory in two steps when it is not all ASCII, and the first copy, freed

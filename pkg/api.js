@@ -8,7 +8,8 @@ import {
   __signFast,
   Client as WasmClient,
 } from "./gen/ncloud_pg_backup.js";
-import { NcloudError, readOptions } from "./gen/error.js";
+import { NcloudError } from "./gen/error.js";
+import { readOptions } from "./gen/values.js";
 import { run } from "./transport.js";
 
 export { NcloudError };

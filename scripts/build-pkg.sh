@@ -22,10 +22,10 @@ node_modules/.bin/wasm-opt "${features[@]}" --minify-imports-and-exports-and-mod
 node scripts/short-names.mjs "$out/full-names.wasm" "$out/ncloud_pg_backup_bg.wasm" "$out/ncloud_pg_backup.js"
 rm "$out/full-names.wasm"
 
-# wasm-bindgen puts the error class, and the options reader, under a hashed
-# snippets/ path; give the entry files a stable module to import them from
+# wasm-bindgen puts the error class and the options reader under a hashed
+# snippets/ path; give the entry files stable modules to import them from
 # (the same modules, so instanceof holds).
 snippets=$(cd "$out" && ls -d snippets/*/js)
-printf 'export { NcloudError } from "./%s/ncloud_error.js";\nexport { readOptions } from "./%s/values.js";\n' \
-  "$snippets" "$snippets" > "$out/error.js"
+printf 'export { NcloudError } from "./%s/ncloud_error.js";\n' "$snippets" > "$out/error.js"
+printf 'export { readOptions } from "./%s/values.js";\n' "$snippets" > "$out/values.js"
 echo "pkg: $(wc -c < "$out/ncloud_pg_backup_bg.wasm") bytes of wasm"
