@@ -1,4 +1,5 @@
-//! Values across the boundary: JS options in, results and errors out.
+//! Values across the boundary: `call()` parameters and parsed answers in,
+//! results and errors out. Options come in as one text ([`crate::options_text`]).
 
 use crate::error::Error;
 use crate::options_text::Kind;
