@@ -201,6 +201,10 @@ export class Client extends WasmClient {
   #shown;
   /** The config's fetch, the default for every call (it stays in JS, as a call's does). */
   #fetch;
+  /** Whether the module is preparing one of this Client's calls (and reading its `call()` parameters, whose getters may free it). */
+  #preparing = false;
+  /** free() was called meanwhile: the module cannot free what it is using, so it happens right after. */
+  #freeAfter = false;
 
   constructor(config) {
     const [bytes, , fetch] = readOptions(config);
@@ -220,7 +224,9 @@ export class Client extends WasmClient {
 
   /** Wipes the prepared key and frees the module's memory for it; again, it does nothing. */
   free() {
-    if (this.__wbg_ptr) super.free();
+    if (!this.__wbg_ptr) return;
+    if (this.#preparing) this.#freeAfter = true;
+    else super.free();
   }
 
   signRequest(input) {
@@ -261,7 +267,22 @@ export class Client extends WasmClient {
   #send(name, opts, action, params) {
     if (!this.__wbg_ptr) return Promise.reject(freed());
     // readOptions has run the options' getters by the time this is called.
-    return send((bytes) => this.#live().__job(name, bytes, action, params), opts, this.#fetch);
+    return send((bytes) => this.#prepare(name, bytes, action, params), opts, this.#fetch);
+  }
+
+  #prepare(name, bytes, action, params) {
+    this.#live();
+    if (this.#preparing) return this.__job(name, bytes, action, params); // a getter's own call: the outer one frees
+    this.#preparing = true;
+    try {
+      return this.__job(name, bytes, action, params);
+    } finally {
+      this.#preparing = false;
+      if (this.#freeAfter) {
+        this.#freeAfter = false;
+        super.free();
+      }
+    }
   }
 
   #parts() {

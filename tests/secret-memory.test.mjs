@@ -5,13 +5,17 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as glue from "../pkg/gen/ncloud_pg_backup.js";
 import { Client, call, exportBackup, signRequest } from "../pkg/node.js";
+import { readOptions } from "../pkg/gen/values.js";
 
 glue.initSync({ module: readFileSync(new URL("../pkg/gen/ncloud_pg_backup_bg.wasm", import.meta.url)) }); // the instance pkg/node.js made
 const memory = glue.__memory(); // the module's own export names are shortened (scripts/short-names.mjs)
 const inMemory = (s) => Buffer.from(memory.buffer).toString("latin1").includes(s);
 const answer = async () => new Response("{}");
+// The JS buffer readOptions encodes the options into (js/values.js), reused by every call.
+const shared = readOptions({})[0].buffer;
+const inSharedBuffer = (s) => Buffer.from(shared).toString("latin1").includes(s);
 
-test("no copy of the secret key is left in wasm memory after signing, a Client, or a call, whether it succeeds or fails", async () => {
+test("no copy of the secret key is left in wasm memory or in the options' JS buffer after signing, a Client, or a call, whether it succeeds or fails", async () => {
   const export_ = { cloudPostgresqlInstanceNo: "1", fileName: "f", bucketName: "b", fetch: answer };
   const client = new Client({ accessKey: "AK", secretKey: "the client's own", fetch: answer });
   const calls = {
@@ -29,6 +33,7 @@ test("no copy of the secret key is left in wasm memory after signing, a Client, 
     const secret = `${name.replace(/\W/g, "")}-s3cr3t-${Math.random().toString(36).slice(2)}`;
     await run(secret);
     assert.equal(inMemory(secret), false, `${name} left the secret in memory`);
+    assert.equal(inSharedBuffer(secret), false, `${name} left the secret in the options' buffer`);
   }
 });
 

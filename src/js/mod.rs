@@ -37,6 +37,15 @@ pub fn job(function: &str, opts: Vec<u8>, action: JsValue, params: JsValue) -> s
     Job::prepare(None, function, OptionsText::new(opts), &action, &params).map_err(to_js)
 }
 
+/// Wipes the options' copies (the secret key among them) now, before the
+/// caller calls out to JS (the URL parser, the error's constructor, a getter
+/// of `call()`'s parameters): an exception that unwinds through the module's
+/// frames, such as a JS stack overflow, would skip their clean-up. What is
+/// kept from them by then is checked settings, the secret only as a prepared key.
+fn wipe_before_js(options: OptionsText) {
+    drop(options);
+}
+
 /// The fully validated path behind `signRequest` (pkg/api.js, which builds
 /// the `{ headers, timestamp }` result): any input, read field by field.
 /// Returns `[timestamp, accessKey, signature]`.
@@ -48,8 +57,10 @@ pub fn sign_checked(input: Vec<u8>) -> std::result::Result<Array, JsValue> {
 
 /// `signRequest`'s validated path, with the Client's credentials when called on one.
 fn sign(input: OptionsText, client: Option<&ClientState>) -> Result<Array> {
-    let o = options_text::read(&input, "signRequest", false)?;
-    let s = options::parse_sign(&o.entries, client_credentials(client))?;
+    let s = options_text::read(&input, "signRequest", false)
+        .and_then(|o| options::parse_sign(&o.entries, client_credentials(client)));
+    wipe_before_js(input);
+    let s = s?;
     let (timestamp, signature) = signature(&s)?;
     Ok(Array::of3(
         &JsValue::from_f64(timestamp as f64),
@@ -134,9 +145,11 @@ impl Client {
     #[wasm_bindgen(constructor)]
     pub fn new(config: Vec<u8>) -> std::result::Result<Client, JsValue> {
         let config = OptionsText::new(config);
+        let settings = options_text::read(&config, "new Client", false)
+            .and_then(|o| options::parse(&o.entries, Scope::ClientConfig));
+        wipe_before_js(config);
         let read = || -> Result<Client> {
-            let o = options_text::read(&config, "new Client", false)?;
-            let settings = options::parse(&o.entries, Scope::ClientConfig)?;
+            let settings = settings?;
             // Fail at construction, not at the first call.
             Plan::new(&actions::CALL, "", settings.clone())?;
             Ok(Client { state: Rc::new(ClientState { settings }) })
@@ -236,12 +249,16 @@ impl Job {
             .into_iter()
             .find(|a| a.function == function)
             .ok_or_else(|| Error::option("function", "no such function in this package"))?;
+        // The options are read and checked before `call()`'s action and
+        // parameters, which calls out to JS (see `wipe_before_js`); their
+        // errors still come second.
+        let settings = options_text::read(&opts, action.function, client.is_some()).and_then(|o| match &client {
+            Some(c) => options::parse_over(&o.entries, Scope::ClientCall(action), c.settings.clone()),
+            None => options::parse(&o.entries, Scope::Standalone(action)),
+        });
+        wipe_before_js(opts);
         let call = std::ptr::eq(action, &CALL).then(|| read_call(call_action, call_params)).transpose()?;
-        let o = options_text::read(&opts, action.function, client.is_some())?;
-        let settings = match &client {
-            Some(c) => options::parse_over(&o.entries, Scope::ClientCall(action), c.settings.clone())?,
-            None => options::parse(&o.entries, Scope::Standalone(action))?,
-        };
+        let settings = settings?;
         let all_pages = settings.all_pages.unwrap_or(false);
         let ncp = call.as_ref().map_or(action.ncp, |(name, _)| name.as_str()).to_string();
         let mut plan = Plan::new(action, &ncp, settings)?;

@@ -519,9 +519,10 @@ export const cases = {
     const fileName = "백업 😀 é\u{10FFFF} " + ODD_FILE;
     const opts = { ...base, cloudPostgresqlInstanceNo: PROD, bucketName: "pg-backups", timeoutMs: 12345, maxRetries: 0, fetch };
     Object.defineProperty(opts, "fileName", { enumerable: true, get: () => (reads++, fileName) });
-    await lib.exportBackup(opts);
+    await lib.exportBackup({ ...opts, regionCode: null, zoneCode: undefined }); // null and undefined: not given
     eq(sent, [fileName], "the file name sent, 2-, 3- and 4-byte characters and all");
     eq(reads, 1, "the getter ran once");
+    sent.length = 0;
     // A name that ends in half a surrogate pair, its value the other half: two
     // lone surrogates, each U+FFFD, never joined into one character.
     let e = await rejects(lib, () => lib.exportBackup({ ...opts, ["x\uD83D"]: "\uDE00" }), "invalid_options");
@@ -532,6 +533,9 @@ export const cases = {
     ok(e.message.includes("(an option name over 200 characters)"), e.message);
     e = await rejects(lib, () => lib.exportBackup({ ...opts, fileName: "f".repeat(4097) }), "invalid_options");
     ok(e.option === "fileName" && e.message.includes("over 4096 characters"), e.message);
+    // Options whose UTF-8 is over 16 KiB in under 16,384 characters (they do not fit js/values.js's shared buffer).
+    e = await rejects(lib, () => lib.exportBackup({ ...opts, note: "가".repeat(4096), note2: "가".repeat(2000) }), "invalid_options");
+    eq(e.option, "note", "the first unknown option of a long text");
     e = await rejects(lib, () => lib.exportBackup({ ...opts, timeoutMs: -0.5 }), "invalid_options");
     eq(e.option, "timeoutMs", "a fraction is a fraction");
     // Numbers arrive to the bit: a timestamp on the validated path (the URL is not ASCII).
@@ -546,7 +550,7 @@ export const cases = {
     await client.exportBackup(bound);
     let own = 0;
     await client.exportBackup({ ...bound, fileName: "from the call's", fetch: async () => (own++, new Response(answer)) });
-    eq([sent.slice(1), own], [["from the client's fetch"], 1], "the Client's fetch, then the call's");
+    eq([sent, own], [["from the client's fetch"], 1], "the Client's fetch, then the call's");
     // Only the first 64 keys are read: the 65th getter never runs.
     const many = {};
     for (let i = 0; i < 64; i++) many["k" + i] = i;
@@ -604,6 +608,15 @@ export const cases = {
       syncThrows(() => signer.signRequest({ method: "GET", get url() { signer.free(); return "https://h/x"; } }), "client");
       const checked = new lib.Client(KEYS);
       syncThrows(() => checked.signRequest({ method: "GET", url: "https://h/é", get timestamp() { checked.free(); return 1; } }), "client");
+      // An unknown key first: the fast path gives up before the getter, which then runs on the validated path.
+      const late = new lib.Client(KEYS);
+      syncThrows(() => late.signRequest({ extra: 1, method: "GET", get url() { late.free(); return "https://h/x"; } }), "client");
+      // A getter of call()'s parameters runs while the module prepares the call: the Client is freed right after.
+      const busy = new lib.Client({ ...KEYS, endpoint: s.url });
+      const listed = await busy.call("getCloudPostgresqlBucketList", { get regionCode() { busy.free(); return "KR"; } });
+      ok(Array.isArray(listed.cloudPostgresqlBucketList), "the call went ahead: " + JSON.stringify(listed));
+      e = await rejects(lib, () => busy.listBuckets(), "invalid_options");
+      eq(e.option, "client", "and the Client is freed");
     }
     eq(lib.signRequest({ method: "GET", url: "https://h/x", ...KEYS, timestamp: 1 }).timestamp, 1, "the module still works");
   },
