@@ -64,7 +64,7 @@ const wellFormed = (text) => (typeof text.isWellFormed === "function" ? text.isW
 // nothing over them is copied into wasm memory: the keys read, and a value's
 // and a name's length in UTF-16 units.
 const MAX_OPTION_KEYS = 64;
-const MAX_VALUE_LEN = 4096;
+export const MAX_VALUE_LEN = 4096;
 const MAX_NAME_LEN = 200;
 // Codes added to kindOf's: reading the object's keys, or a value, threw; an
 // AbortSignal; a string too long to copy. And the flag for a name too long to copy.

@@ -9,7 +9,7 @@ import {
   Client as WasmClient,
 } from "./gen/ncloud_pg_backup.js";
 import { NcloudError } from "./gen/error.js";
-import { readOptions } from "./gen/values.js";
+import { MAX_VALUE_LEN, readOptions } from "./gen/values.js";
 import { run } from "./transport.js";
 
 export { NcloudError };
@@ -65,9 +65,8 @@ export const call = (action, params, opts) => send((o) => __job("call", o, actio
 // anything it refuses, takes the fully validated path, whose NcloudError
 // says what is wrong.
 
-const MAX = 4096; // as the wasm side: longer strings are refused before being copied
-
-const text = (v) => typeof v === "string" && v.length <= MAX;
+// Longer strings are refused before being copied, as on the options' path.
+const text = (v) => typeof v === "string" && v.length <= MAX_VALUE_LEN;
 const number = (v) => v === undefined || typeof v === "number";
 
 /**
@@ -272,15 +271,17 @@ export class Client extends WasmClient {
 
   #prepare(name, bytes, action, params) {
     this.#live();
-    if (this.#preparing) return this.__job(name, bytes, action, params); // a getter's own call: the outer one frees
+    const outer = !this.#preparing; // else a getter's own call: the outer one frees
     this.#preparing = true;
     try {
       return this.__job(name, bytes, action, params);
     } finally {
-      this.#preparing = false;
-      if (this.#freeAfter) {
-        this.#freeAfter = false;
-        super.free();
+      if (outer) {
+        this.#preparing = false;
+        if (this.#freeAfter) {
+          this.#freeAfter = false;
+          super.free();
+        }
       }
     }
   }

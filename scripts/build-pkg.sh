@@ -27,5 +27,5 @@ rm "$out/full-names.wasm"
 # (the same modules, so instanceof holds).
 snippets=$(cd "$out" && ls -d snippets/*/js)
 printf 'export { NcloudError } from "./%s/ncloud_error.js";\n' "$snippets" > "$out/error.js"
-printf 'export { readOptions } from "./%s/values.js";\n' "$snippets" > "$out/values.js"
+printf 'export { MAX_VALUE_LEN, readOptions } from "./%s/values.js";\n' "$snippets" > "$out/values.js"
 echo "pkg: $(wc -c < "$out/ncloud_pg_backup_bg.wasm") bytes of wasm"

@@ -104,14 +104,17 @@ fn unreadable() -> Error {
 
 fn read_text(mut text: &str, function: &str, optional: bool) -> Result<JsOptions> {
     let mut out = JsOptions { entries: Vec::new() };
-    match code(&mut text).unwrap_or(THREW) {
-        0 if optional => return Ok(out),
-        8 | 9 => {}
-        THREW => return Err(unreadable()),
+    let object = code(&mut text).unwrap_or(THREW);
+    if object == THREW {
+        return Err(unreadable());
+    }
+    match Kind::from_code(object) {
+        Kind::Undefined if optional => return Ok(out),
+        Kind::Plain | Kind::Object => {}
         k => {
             let mut m = String::from(function);
             m.push_str(" takes one options object, such as { accessKey, secretKey, … }; got ");
-            m.push_str(type_name(Kind::from_code(k)));
+            m.push_str(type_name(k));
             return Err(Error::option("options", m));
         }
     }

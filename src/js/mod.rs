@@ -37,13 +37,19 @@ pub fn job(function: &str, opts: Vec<u8>, action: JsValue, params: JsValue) -> s
     Job::prepare(None, function, OptionsText::new(opts), &action, &params).map_err(to_js)
 }
 
-/// Wipes the options' copies (the secret key among them) now, before the
-/// caller calls out to JS (the URL parser, the error's constructor, a getter
-/// of `call()`'s parameters): an exception that unwinds through the module's
-/// frames, such as a JS stack overflow, would skip their clean-up. What is
-/// kept from them by then is checked settings, the secret only as a prepared key.
-fn wipe_before_js(options: OptionsText) {
-    drop(options);
+/// The options read from their text and checked by `check`. The text and
+/// every copy made from it (the secret key among them) are wiped before this
+/// returns, so before the caller calls out to JS (the URL parser, the error's
+/// constructor, a getter of `call()`'s parameters): an exception that unwinds
+/// through the module's frames, such as a JS stack overflow, would skip their
+/// clean-up. What is kept is checked settings, the secret only as a prepared key.
+fn checked_options<T>(
+    text: OptionsText,
+    function: &str,
+    optional: bool,
+    check: impl FnOnce(&[(String, options::Opt)]) -> Result<T>,
+) -> Result<T> {
+    options_text::read(&text, function, optional).and_then(|o| check(&o.entries))
 }
 
 /// The fully validated path behind `signRequest` (pkg/api.js, which builds
@@ -57,10 +63,7 @@ pub fn sign_checked(input: Vec<u8>) -> std::result::Result<Array, JsValue> {
 
 /// `signRequest`'s validated path, with the Client's credentials when called on one.
 fn sign(input: OptionsText, client: Option<&ClientState>) -> Result<Array> {
-    let s = options_text::read(&input, "signRequest", false)
-        .and_then(|o| options::parse_sign(&o.entries, client_credentials(client)));
-    wipe_before_js(input);
-    let s = s?;
+    let s = checked_options(input, "signRequest", false, |o| options::parse_sign(o, client_credentials(client)))?;
     let (timestamp, signature) = signature(&s)?;
     Ok(Array::of3(
         &JsValue::from_f64(timestamp as f64),
@@ -145,9 +148,7 @@ impl Client {
     #[wasm_bindgen(constructor)]
     pub fn new(config: Vec<u8>) -> std::result::Result<Client, JsValue> {
         let config = OptionsText::new(config);
-        let settings = options_text::read(&config, "new Client", false)
-            .and_then(|o| options::parse(&o.entries, Scope::ClientConfig));
-        wipe_before_js(config);
+        let settings = checked_options(config, "new Client", false, |o| options::parse(o, Scope::ClientConfig));
         let read = || -> Result<Client> {
             let settings = settings?;
             // Fail at construction, not at the first call.
@@ -250,13 +251,12 @@ impl Job {
             .find(|a| a.function == function)
             .ok_or_else(|| Error::option("function", "no such function in this package"))?;
         // The options are read and checked before `call()`'s action and
-        // parameters, which calls out to JS (see `wipe_before_js`); their
+        // parameters, which calls out to JS (see `checked_options`); their
         // errors still come second.
-        let settings = options_text::read(&opts, action.function, client.is_some()).and_then(|o| match &client {
-            Some(c) => options::parse_over(&o.entries, Scope::ClientCall(action), c.settings.clone()),
-            None => options::parse(&o.entries, Scope::Standalone(action)),
+        let settings = checked_options(opts, action.function, client.is_some(), |o| match &client {
+            Some(c) => options::parse_over(o, Scope::ClientCall(action), c.settings.clone()),
+            None => options::parse(o, Scope::Standalone(action)),
         });
-        wipe_before_js(opts);
         let call = std::ptr::eq(action, &CALL).then(|| read_call(call_action, call_params)).transpose()?;
         let settings = settings?;
         let all_pages = settings.all_pages.unwrap_or(false);
