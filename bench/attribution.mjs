@@ -10,6 +10,10 @@
 // in place of the stand-ins, one by one, up to exportBackup itself. Rounds
 // rotate the candidates' order; each ratio is the median of the per-round
 // ratios to the baseline, so the increments are as noisy as the machine.
+// Two controls run in the same rounds: the baseline again (how far from
+// 1.000x the same code lands: the noise), and the baseline plus plain JS
+// work that takes a known time in a hot loop (what a microsecond of hot-loop
+// CPU costs inside this run, to read the steps' points by).
 import { Client, exportBackup } from "ncloud-pg-backup";
 import { __job } from "../pkg/gen/ncloud_pg_backup.js";
 import { readOptions } from "../pkg/gen/values.js";
@@ -74,22 +78,67 @@ function candidates(endpoint) {
   ];
 }
 
+/** Plain JS work, `n` rounds of a multiply-add; `sink` keeps it from being optimised away. */
+let sink = 0;
+function busy(n) {
+  let x = sink | 0;
+  for (let i = 0; i < n; i++) x = (Math.imul(x, 31) + i) | 0;
+  sink = x;
+}
+
+/** Microseconds a call of `f` takes in a hot loop (median of 5 rounds). */
+function hotUs(f, calls = quick ? 200 : 20_000) {
+  const rounds = [];
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) f();
+    rounds.push(((performance.now() - t0) * 1000) / calls);
+  }
+  return median(rounds);
+}
+
+/** The two controls (see the top of this file); `busyUs` is the busy work's hot-loop time. */
+function controls(endpoint) {
+  let n = 1000;
+  for (let tries = 0; tries < 5; tries++) n = Math.max(1, Math.round((n * 5) / hotUs(() => busy(n), 2000))); // about 5 µs
+  const busyUs = hotUs(() => busy(n));
+  return {
+    busyUs,
+    list: [
+      { id: "again", label: "control: the baseline again (the same code; its distance from 1.000× is noise)", run: () => exportBackupBaseline(endpoint) },
+      {
+        id: "busy",
+        label: `control: the baseline plus plain JS work that takes ${busyUs.toFixed(1)} µs in a hot loop`,
+        run: () => {
+          busy(n);
+          return exportBackupBaseline(endpoint);
+        },
+      },
+    ],
+  };
+}
+
 const sim = await startSimProcess();
 try {
   const list = candidates(sim.url);
+  const control = controls(sim.url);
   log(`attribution: concurrency ${concurrency}, ${rounds} rounds x ${count} requests per candidate`);
-  const samples = await sampleRounds({ list, sim, rounds, count, concurrency, warmUp: quick ? 20 : 1000 });
+  const samples = await sampleRounds({ list: [...list, ...control.list], sim, rounds, count, concurrency, warmUp: quick ? 20 : 1000 });
   const ratio = (id) => median(samples[id].map((s, r) => s.ms / samples.baseline[r].ms));
+  const us = (id) => (median(samples[id].map((s) => s.ms)) * 1000) / count;
   console.log(`Concurrency ${concurrency}, ${rounds} rounds of ${count} requests, Node ${process.version}${quick ? " (--quick: tiny counts)" : ""}.\n`);
   console.log("| Candidate | µs per request | Ratio to baseline | Added by this step |");
   console.log("| --- | ---: | ---: | ---: |");
   let previous = 1;
   for (const c of list) {
     const r = ratio(c.id);
-    const us = (median(samples[c.id].map((s) => s.ms)) * 1000) / count;
-    console.log(`| ${c.label} | ${us.toFixed(0)} | ${r.toFixed(3)}× | ${c.id === "baseline" ? "" : `${((r - previous) * 100).toFixed(1)} pt`} |`);
+    console.log(`| ${c.label} | ${us(c.id).toFixed(0)} | ${r.toFixed(3)}× | ${c.id === "baseline" ? "" : `${((r - previous) * 100).toFixed(1)} pt`} |`);
     previous = r;
   }
+  for (const c of control.list) console.log(`| ${c.label} | ${us(c.id).toFixed(0)} | ${ratio(c.id).toFixed(3)}× | |`);
+  // The busy work's cost in this run, per request, against its hot-loop time.
+  const added = median(samples.busy.map((s, r) => ((s.ms - samples.baseline[r].ms) * 1000) / count));
+  console.log(`\nIn this run, ${control.busyUs.toFixed(1)} µs of hot-loop JS added ${added.toFixed(1)} µs a request (${(added / control.busyUs).toFixed(1)}×).`);
 } finally {
   await sim.stop();
 }

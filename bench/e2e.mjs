@@ -11,13 +11,19 @@ import { deadlines } from "../pkg/transport.js";
 import { EXPORT, KEYS, exportUrl, signed, stringToSign } from "./inputs.mjs";
 import { exportBackupBaseline } from "./baseline.mjs";
 import { createHmac } from "node:crypto";
-import { log, median, now, rotate } from "./stats.mjs";
+import { log, median, now, quartiles, rotate } from "./stats.mjs";
 
 function candidates(endpoint) {
   const opts = { ...KEYS, endpoint, ...EXPORT };
   const client = new Client({ ...KEYS, endpoint });
   return [
     { id: "baseline", label: "node:crypto + fetch + JSON.parse (baseline)", run: () => exportBackupBaseline(endpoint) },
+    {
+      // An A/A control: how far the same code lands from 1.00x in this run.
+      id: "baselineAgain",
+      label: "the baseline again (the same code: its distance from 1.00× is the noise)",
+      run: () => exportBackupBaseline(endpoint),
+    },
     {
       // What any cancellable fetch costs in this runtime: a signal that never fires.
       id: "baselineSignal",
@@ -91,7 +97,8 @@ export async function benchE2E({ quick, sim }) {
     log(`e2e: concurrency ${concurrency}, ${rounds} rounds x ${count} requests per candidate`);
     const samples = await sampleRounds({ list, sim, rounds, count, concurrency, warmUp: quick ? 20 : 300 });
     const out = {};
-    const ratios = (id, key, to = "baseline") => median(samples[id].map((s, r) => s[key] / samples[to][r][key]));
+    const perRound = (id, key, to = "baseline") => samples[id].map((s, r) => s[key] / samples[to][r][key]);
+    const ratios = (id, key, to) => median(perRound(id, key, to));
     for (const c of list) {
       const ms = median(samples[c.id].map((s) => s.ms));
       out[c.id] = {
@@ -99,6 +106,8 @@ export async function benchE2E({ quick, sim }) {
         requestsPerSecond: (count / ms) * 1000,
         msPerRequest: ms / count,
         ratioToBaseline: ratios(c.id, "ms"),
+        // The middle half of the per-round ratios: how much one round's ratio moves.
+        ratioQuartiles: quartiles(perRound(c.id, "ms")),
         // The package times every attempt out (SPEC: timeoutMs, 30 s by
         // default); this is its ratio to the baseline that does too.
         ratioToTimeoutBaseline: ratios(c.id, "ms", "baselineTimeout"),

@@ -36,7 +36,8 @@ function rows(results) {
         const againstTimeout = baseline ? "" : `; ${x(c.ratioToTimeoutBaseline)} the baseline with a timeout`;
         const result = `${int(c.requestsPerSecond)} req/s (${(c.msPerRequest * 1000).toFixed(0)} µs/req; client CPU ${c.cpuUsPerRequest.toFixed(0)} µs/req, ${x(c.cpuRatioToBaseline)}${againstTimeout})`;
         const checks = baseline ? [] : [atMost("target", c.ratioToBaseline, 1.1, "≤ 1.10× baseline")];
-        row(section, c.label, result, x(c.ratioToBaseline), checks);
+        const [q1, q3] = c.ratioQuartiles;
+        row(section, c.label, result, id === "baseline" ? x(1) : `${x(c.ratioToBaseline)} (${q1.toFixed(2)}–${q3.toFixed(2)})`, checks);
       }
     }
     for (const step of Object.values(results.e2e.perCall)) {
@@ -81,7 +82,7 @@ export function renderTable(results) {
   const met = (c) => (c.kind === "aim" ? (c.pass ? "aim met" : "aim missed") : c.pass ? "pass" : "**FAIL**");
   const lines = [
     `Measured ${meta.date} · Node ${meta.node} · ${meta.cpu} (${meta.cores} cores) · ${meta.quick ? "`--quick` (tiny counts, not for publishing)" : "`make bench`"}, ${(meta.durationMs / 1000).toFixed(0)} s.`,
-    "Ratio: time against the section's baseline, median of per-round ratios (lower is better). KB = 1000 bytes.",
+    "Ratio: time against the section's baseline, median of per-round ratios (lower is better); end to end, in brackets, the middle half of the per-round ratios. KB = 1000 bytes.",
     "",
     "| Section | Measurement | Result | Ratio | Target | Met |",
     "| --- | --- | ---: | ---: | --- | --- |",

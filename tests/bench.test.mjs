@@ -44,11 +44,16 @@ test("bench --quick prints the table and writes results.json with every section"
 
   assert.deepEqual(results.e2e.runs.map((r) => r.concurrency), [1, 64]);
   for (const run of results.e2e.runs) {
-    for (const id of ["baseline", "baselineSignal", "baselineTimeout", "baselineWasmSigned", "exportBackup", "client"]) {
-      assert.equal(typeof run.candidates[id].requestsPerSecond, "number", `e2e.${run.concurrency}.${id}`);
-      assert.equal(typeof run.candidates[id].ratioToBaseline, "number", `e2e.${run.concurrency}.${id}`);
-      assert.ok(run.candidates[id].cpuUsPerRequest > 0, `e2e.${run.concurrency}.${id}.cpuUsPerRequest`);
+    for (const id of ["baseline", "baselineAgain", "baselineSignal", "baselineTimeout", "baselineWasmSigned", "exportBackup", "client"]) {
+      const c = run.candidates[id];
+      assert.equal(typeof c.requestsPerSecond, "number", `e2e.${run.concurrency}.${id}`);
+      assert.equal(typeof c.ratioToBaseline, "number", `e2e.${run.concurrency}.${id}`);
+      assert.ok(c.cpuUsPerRequest > 0, `e2e.${run.concurrency}.${id}.cpuUsPerRequest`);
+      const [q1, q3] = c.ratioQuartiles;
+      assert.ok(q1 <= c.ratioToBaseline && c.ratioToBaseline <= q3, `e2e.${run.concurrency}.${id}: the median within its quartiles`);
     }
+    // Each round's baseline against itself is exactly 1.
+    assert.deepEqual(run.candidates.baseline.ratioQuartiles, [1, 1]);
     for (const id of ["exportBackup", "client"]) {
       assert.ok(run.candidates[id].ratioToTimeoutBaseline > 0, `e2e.${run.concurrency}.${id}.ratioToTimeoutBaseline`);
     }
@@ -58,6 +63,7 @@ test("bench --quick prints the table and writes results.json with every section"
     assert.equal(typeof results.e2e.perCall[id].usPerCall, "number", `e2e.perCall.${id}`);
   }
   assert.ok(stdout.includes("| End to end, CPU per call (no network) |"), "table has the per-call rows");
+  assert.match(stdout, /\| exportBackup \(wasm\) \|[^\n]*\| \d+\.\d\d× \(\d+\.\d\d–\d+\.\d\d\) \|/, "the end-to-end ratio with its quartiles");
 
   const { wasm, glue, npmPack } = results.size;
   for (const n of [wasm.bytes, wasm.gzipBytes, wasm.brotliBytes, glue.bytes, glue.gzipBytes, npmPack.size, npmPack.unpackedSize]) {
@@ -73,7 +79,7 @@ test("bench --quick prints the table and writes results.json with every section"
   for (const t of results.targets) assert.equal(typeof t.pass, "boolean", t.measurement);
 });
 
-test("bench/attribution.mjs --quick prints one row per step with its ratio", { timeout: 90_000 }, async () => {
+test("bench/attribution.mjs --quick prints one row per step and per control with its ratio, and the controls' reading", { timeout: 90_000 }, async () => {
   const { code, stdout, stderr } = await new Promise((resolve) => {
     execFile(process.execPath, ["bench/attribution.mjs", "--quick"], { cwd: root, timeout: 60_000 }, (err, stdout, stderr) =>
       resolve({ code: err ? (err.code ?? err.signal) : 0, stdout, stderr }),
@@ -81,8 +87,11 @@ test("bench/attribution.mjs --quick prints one row per step with its ratio", { t
   });
   assert.equal(code, 0, stderr);
   const rows = stdout.split("\n").filter((line) => /^\| [^-]/.test(line)).slice(1); // past the header
-  assert.equal(rows.length, 6, stdout);
+  assert.equal(rows.length, 8, stdout);
   assert.match(rows[0], /^\| baseline: /);
   assert.match(rows[5], /exportBackup itself/);
+  assert.match(rows[6], /^\| control: the baseline again/);
+  assert.match(rows[7], /^\| control: the baseline plus plain JS work that takes \d+\.\d µs in a hot loop/);
   for (const row of rows) assert.match(row, /\| \d+ \| \d+\.\d{3}× \|/, row);
+  assert.match(stdout, /\nIn this run, \d+\.\d µs of hot-loop JS added -?\d+\.\d µs a request \(-?\d+\.\d×\)\.\n/);
 });
