@@ -41,6 +41,7 @@ test("an abort during the answer that asked for a retry stops the call instead o
 
 // The deadline list that times attempts out in Node (pkg/transport.js), on a
 // clock the tests move by hand: exact times, no dependence on the machine's load.
+import { getEventListeners } from "node:events";
 import { createServer } from "node:http";
 import { deadlineList, deadlines } from "../pkg/transport.js";
 
@@ -161,6 +162,71 @@ test("deadlines: many attempts of a few lengths leave nothing behind", () => {
   assert.equal(list.lists.size, 0);
   assert.equal(clock.pending(), 0);
   assert.ok(attempts.every((a) => !a.signal.aborted));
+});
+
+test("deadlines: an attempt done in time hands its controller to the next, with nothing left listening", () => {
+  const clock = fakeClock();
+  const list = deadlineList(clock, getEventListeners);
+  const first = list.add(100);
+  first.signal.addEventListener("abort", () => {}); // as fetch does, until its request is collected
+  first.done();
+  const next = attempt(list, clock, 100);
+  assert.equal(next.signal, first.signal, "a new signal was made");
+  assert.equal(getEventListeners(next.signal, "abort").length, 1, "fetch's listener was left on the signal"); // attempt()'s own
+  clock.advanceTo(1_000);
+  assert.equal(next.abortedAt, 100, "the reused signal keeps the next attempt's own time");
+  // Without Node's getEventListeners (as in the tests above), nothing is reused.
+  const plain = deadlineList(fakeClock());
+  const a = plain.add(100);
+  a.done();
+  assert.notEqual(plain.add(100).signal, a.signal);
+});
+
+test("deadlines: a timed-out attempt's controller is never reused, and one done twice is handed on once", () => {
+  const clock = fakeClock();
+  const list = deadlineList(clock, getEventListeners);
+  const late = list.add(50);
+  clock.advanceTo(100);
+  late.done(); // after its timeout
+  const fresh = list.add(50);
+  assert.notEqual(fresh.signal, late.signal);
+  assert.equal(fresh.signal.aborted, false);
+  fresh.done();
+  fresh.done();
+  const [b, c] = [list.add(50), list.add(50)];
+  assert.equal(b.signal, fresh.signal);
+  assert.notEqual(c.signal, fresh.signal, "one controller given to two attempts in flight");
+  b.done();
+  c.done();
+  assert.equal(list.lists.size, 0);
+  assert.equal(clock.pending(), 0);
+});
+
+test("deadlines: the package's calls in Node reuse their attempts' signals, each passed to fetch with nothing else listening", async () => {
+  const server = createServer((req, res) => {
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ exportBackupToObjectStorageResponse: { requestId: "r", returnCode: "0", returnMessage: "success" } }));
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const runtimeFetch = globalThis.fetch;
+  const seen = [];
+  // The runtime's fetch, watched: the package uses whatever the global is when it sends.
+  globalThis.fetch = (url, init) => {
+    seen.push({ signal: init.signal, listening: getEventListeners(init.signal, "abort").length });
+    return runtimeFetch(url, init);
+  };
+  try {
+    const endpoint = `http://127.0.0.1:${server.address().port}`;
+    for (let i = 0; i < 3; i++) assert.equal((await exportBackup({ ...OPTS, endpoint })).returnCode, "0");
+    assert.equal(seen.length, 3);
+    assert.ok(seen.every((s) => s.signal === seen[0].signal), "each call made a new signal");
+    assert.deepEqual(seen.map((s) => s.listening), [0, 0, 0], "a listener from an earlier request was still on the signal");
+    assert.equal(seen[0].signal.aborted, false);
+  } finally {
+    globalThis.fetch = runtimeFetch;
+    server.closeAllConnections?.();
+    server.close();
+  }
 });
 
 test("deadlines: the package's calls in Node time out through the list, and leave it empty", async () => {
