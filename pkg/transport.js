@@ -53,10 +53,12 @@ export async function run(job, fetchFn, signal) {
 
 /**
  * The signal for one attempt: aborts once `ms` have passed, or when the
- * caller's signal does. A fresh one per attempt (Workers forbid sharing one
- * between requests), and never the caller's long-lived signal itself, so fetch
- * cannot pile listeners onto it. With the runtime's fetch and no caller's
- * signal: in Node, a controller on the deadline list below; elsewhere
+ * caller's signal does. One of its own per attempt, never shared by two in
+ * flight (Workers forbid sharing one between requests), and never the
+ * caller's long-lived signal itself, so fetch cannot pile listeners onto it.
+ * With the runtime's fetch and no caller's signal: in Node, a controller on
+ * the deadline list below (which hands a finished attempt's controller on to
+ * a later attempt, fetch's listener taken off); elsewhere
  * `AbortSignal.timeout`, the platform's own. Both timers leave Node free to
  * exit, which the runtime's fetch does not while a request is open; a caller's
  * fetch may not keep Node running (a mock that never answers), so that case
