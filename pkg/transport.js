@@ -57,8 +57,8 @@ export async function run(job, fetchFn, signal) {
  * flight (Workers forbid sharing one between requests), and never the
  * caller's long-lived signal itself, so fetch cannot pile listeners onto it.
  * With the runtime's fetch and no caller's signal: in Node, a controller on
- * the deadline list below (which hands a finished attempt's controller on to
- * a later attempt, fetch's listener taken off); elsewhere
+ * the deadline list below (which can hand a finished attempt's controller on
+ * to a later attempt, fetch's listener taken off); elsewhere
  * `AbortSignal.timeout`, the platform's own. Both timers leave Node free to
  * exit, which the runtime's fetch does not while a request is open; a caller's
  * fetch may not keep Node running (a mock that never answers), so that case
@@ -90,9 +90,13 @@ function attemptSignal(user, ms, customFetch) {
  */
 export let deadlines = null;
 
-/** Called by the Node entry, with Node's `events.getEventListeners`. */
-export function useDeadlineList(listenersOf) {
-  deadlines ??= deadlineList(realClock, listenersOf);
+/**
+ * Called by the Node entry. `reuse`, when the runtime's fetch is Node's own
+ * (undici): `{ listenersOf, fetch }`, Node's `events.getEventListeners` and
+ * that fetch (see `deadlineList`).
+ */
+export function useDeadlineList(reuse) {
+  deadlines ??= deadlineList(realClock, reuse);
 }
 
 const realClock = {
@@ -115,27 +119,32 @@ const realClock = {
  * order too; the timer wakes for the oldest, aborts what is due and sleeps
  * until the next. `clock` is for the tests.
  *
- * With `listenersOf` (Node's `events.getEventListeners`), the controller of
- * an attempt that finished in time is kept for a later one, its signal's
- * listeners taken off: Node makes a controller's signal, an EventTarget, on
- * first use, and that took 2.5–3 µs of an attempt's 3 (README, Benchmarks),
- * where taking fetch's one listener off takes a tenth of it. Fetch leaves
- * that listener until the request is collected; the request has been
- * answered and its body read when its attempt is done. The signals are the
- * list's own: no caller sees them, or their reuse.
+ * With `reuse` (`{ listenersOf, fetch }`: Node's `events.getEventListeners`
+ * and Node's own fetch), the controller of an attempt that finished in time
+ * is kept for a later one: Node makes a controller's signal, an EventTarget,
+ * on first use, about 3 µs of an attempt's timeout (README, Benchmarks).
+ * Node's fetch puts one listener on the signal and leaves it until the
+ * request is collected; once the attempt is done (answered and its body
+ * read, or failed), nothing needs it, and taking it off costs a tenth of a
+ * new signal. Only while the global fetch is still that fetch (a wrapper
+ * may tie the signal to more than it shows), and only when that one
+ * listener was all there was; anything else, and the controller is left
+ * to be collected, as before.
  */
-export function deadlineList(clock = realClock, listenersOf = null) {
+export function deadlineList(clock = realClock, reuse = null) {
   const lists = new Map();
   /** Controllers of attempts that finished in time, for the next ones (at most SPARE). */
   const spare = [];
   const SPARE = 256;
 
-  /** Keeps `controller` for a later attempt, with nothing listening to its signal. */
+  /** Keeps `controller` for a later attempt, if nothing but fetch's one listener was on its signal. */
   function recycle(controller) {
     const { signal } = controller;
-    if (!listenersOf || signal.aborted || spare.length >= SPARE) return;
-    for (const listener of listenersOf(signal, "abort")) signal.removeEventListener("abort", listener);
-    spare.push(controller);
+    if (!reuse || globalThis.fetch !== reuse.fetch || spare.length >= SPARE) return;
+    const listeners = reuse.listenersOf(signal, "abort");
+    if (listeners.length > 1) return;
+    for (const listener of listeners) signal.removeEventListener("abort", listener);
+    if (reuse.listenersOf(signal, "abort").length === 0) spare.push(controller);
   }
 
   /**

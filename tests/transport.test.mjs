@@ -164,27 +164,53 @@ test("deadlines: many attempts of a few lengths leave nothing behind", () => {
   assert.ok(attempts.every((a) => !a.signal.aborted));
 });
 
-test("deadlines: an attempt done in time hands its controller to the next, with nothing left listening", () => {
+/** What the Node entry hands the list where the fetch is Node's own. */
+const REUSE = { listenersOf: getEventListeners, fetch: globalThis.fetch };
+
+test("deadlines: an attempt done in time hands its controller to the next, if fetch's one listener was all there was", () => {
   const clock = fakeClock();
-  const list = deadlineList(clock, getEventListeners);
+  const list = deadlineList(clock, REUSE);
   const first = list.add(100);
-  first.signal.addEventListener("abort", () => {}); // as fetch does, until its request is collected
+  first.signal.addEventListener("abort", () => {}); // as Node's fetch does, until its request is collected
   first.done();
-  const next = attempt(list, clock, 100);
+  const next = list.add(100);
   assert.equal(next.signal, first.signal, "a new signal was made");
-  assert.equal(getEventListeners(next.signal, "abort").length, 1, "fetch's listener was left on the signal"); // attempt()'s own
+  assert.equal(getEventListeners(next.signal, "abort").length, 0, "fetch's listener was left on the signal");
+  next.signal.addEventListener("abort", () => (next.abortedAt = clock.now()));
   clock.advanceTo(1_000);
   assert.equal(next.abortedAt, 100, "the reused signal keeps the next attempt's own time");
-  // Without Node's getEventListeners (as in the tests above), nothing is reused.
-  const plain = deadlineList(fakeClock());
-  const a = plain.add(100);
-  a.done();
-  assert.notEqual(plain.add(100).signal, a.signal);
+
+  // Anything more on the signal, and the controller is left alone, listeners and all.
+  const extra = [() => {}, () => {}];
+  for (const [listen, count] of [
+    [(signal) => extra.forEach((l) => signal.addEventListener("abort", l)), 2], // a wrapper's and fetch's
+    [(signal) => signal.addEventListener("abort", extra[0], { capture: true }), 1], // one removeEventListener cannot take off
+  ]) {
+    const a = list.add(100);
+    listen(a.signal);
+    a.done();
+    const b = list.add(100);
+    assert.notEqual(b.signal, a.signal);
+    assert.equal(getEventListeners(a.signal, "abort").length, count);
+    b.done();
+  }
 });
 
-test("deadlines: a timed-out attempt's controller is never reused, and one done twice is handed on once", () => {
+test("deadlines: no reuse without Node's fetch as the global, nor without the Node entry's say-so", () => {
   const clock = fakeClock();
-  const list = deadlineList(clock, getEventListeners);
+  const wrapped = deadlineList(clock, { ...REUSE, fetch: () => {} }); // the global is another function
+  const a = wrapped.add(100);
+  a.done();
+  assert.notEqual(wrapped.add(100).signal, a.signal);
+  const plain = deadlineList(clock);
+  const b = plain.add(100);
+  b.done();
+  assert.notEqual(plain.add(100).signal, b.signal);
+});
+
+test("deadlines: a timed-out attempt's controller is never reused, one done twice is handed on once, and at most 256 are kept", () => {
+  const clock = fakeClock();
+  const list = deadlineList(clock, REUSE);
   const late = list.add(50);
   clock.advanceTo(100);
   late.done(); // after its timeout
@@ -198,35 +224,60 @@ test("deadlines: a timed-out attempt's controller is never reused, and one done 
   assert.notEqual(c.signal, fresh.signal, "one controller given to two attempts in flight");
   b.done();
   c.done();
+  // 300 done at once: 256 of their signals come back, then new ones.
+  const burst = Array.from({ length: 300 }, () => list.add(50));
+  burst.forEach((a) => a.done());
+  const known = new Set(burst.map((a) => a.signal));
+  const after = Array.from({ length: 300 }, () => list.add(50));
+  assert.equal(after.filter((a) => known.has(a.signal)).length, 256);
+  after.forEach((a) => a.done());
   assert.equal(list.lists.size, 0);
   assert.equal(clock.pending(), 0);
 });
 
-test("deadlines: the package's calls in Node reuse their attempts' signals, each passed to fetch with nothing else listening", async () => {
-  const server = createServer((req, res) => {
-    res.setHeader("content-type", "application/json");
-    res.end(JSON.stringify({ exportBackupToObjectStorageResponse: { requestId: "r", returnCode: "0", returnMessage: "success" } }));
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const runtimeFetch = globalThis.fetch;
-  const seen = [];
-  // The runtime's fetch, watched: the package uses whatever the global is when it sends.
-  globalThis.fetch = (url, init) => {
-    seen.push({ signal: init.signal, listening: getEventListeners(init.signal, "abort").length });
-    return runtimeFetch(url, init);
-  };
-  try {
-    const endpoint = `http://127.0.0.1:${server.address().port}`;
-    for (let i = 0; i < 3; i++) assert.equal((await exportBackup({ ...OPTS, endpoint })).returnCode, "0");
-    assert.equal(seen.length, 3);
-    assert.ok(seen.every((s) => s.signal === seen[0].signal), "each call made a new signal");
-    assert.deepEqual(seen.map((s) => s.listening), [0, 0, 0], "a listener from an earlier request was still on the signal");
-    assert.equal(seen[0].signal.aborted, false);
-  } finally {
-    globalThis.fetch = runtimeFetch;
-    server.closeAllConnections?.();
-    server.close();
-  }
+test("deadlines: the package's calls in Node reuse a signal after an answer or a failure, never after a timeout", () => {
+  // A fresh Node whose global fetch records what it is given before the
+  // package loads: the entry takes that fetch as the runtime's.
+  const script = `
+    import { getEventListeners } from "node:events";
+    import { createServer } from "node:http";
+    const runtimeFetch = globalThis.fetch;
+    const seen = [];
+    globalThis.fetch = (url, init) => {
+      seen.push({ signal: init.signal, listening: getEventListeners(init.signal, "abort").length });
+      return runtimeFetch(url, init);
+    };
+    const { exportBackup } = await import("ncloud-pg-backup");
+    const body = JSON.stringify({ exportBackupToObjectStorageResponse: { requestId: "r", returnCode: "0", returnMessage: "success" } });
+    const answers = createServer((req, res) => res.end(body));
+    const hangs = createServer(() => {});
+    const closed = createServer();
+    for (const s of [answers, hangs, closed]) await new Promise((r) => s.listen(0, "127.0.0.1", r));
+    const at = (s) => "http://127.0.0.1:" + s.address().port;
+    const deadPort = at(closed);
+    await new Promise((r) => closed.close(r));
+    const opts = ${JSON.stringify({ ...OPTS, maxRetries: 0 })};
+    const outcome = (endpoint, extra) => exportBackup({ ...opts, endpoint, ...extra }).then((r) => r.returnCode, (e) => e.kind);
+    const got = [];
+    got.push(await outcome(at(answers)), await outcome(at(answers)), await outcome(deadPort), await outcome(at(answers)));
+    got.push(await outcome(at(hangs), { timeoutMs: 200 }), await outcome(at(answers)));
+    const first = seen[0].signal;
+    console.log(JSON.stringify({
+      got,
+      same: seen.map((s) => s.signal === first),
+      listening: seen.map((s) => s.listening),
+      firstAborted: first.aborted,
+      lastAborted: seen[5].signal.aborted,
+    }));
+    hangs.closeAllConnections();
+    for (const s of [answers, hangs]) s.close();
+  `;
+  const r = JSON.parse(runNodeModule(script));
+  assert.deepEqual(r.got, ["0", "0", "network", "0", "timeout", "0"]);
+  assert.deepEqual(r.same, [true, true, true, true, true, false], "reused after an answer and a failure, not after the timeout");
+  assert.deepEqual(r.listening, [0, 0, 0, 0, 0, 0], "a listener from an earlier request was still on the signal");
+  assert.equal(r.firstAborted, true, "the timeout aborted the reused signal");
+  assert.equal(r.lastAborted, false);
 });
 
 test("deadlines: the package's calls in Node time out through the list, and leave it empty", async () => {
