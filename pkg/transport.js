@@ -128,7 +128,7 @@ const realClock = {
  * read, or failed), nothing needs it, and taking it off costs a tenth of a
  * new signal. Only while the global fetch is still that fetch (a wrapper
  * may tie the signal to more than it shows), and only when that one
- * listener was all there was; anything else, and the controller is left
+ * listener, and nothing else, was there; otherwise the controller is left
  * to be collected, as before.
  */
 export function deadlineList(clock = realClock, reuse = null) {
@@ -137,13 +137,18 @@ export function deadlineList(clock = realClock, reuse = null) {
   const spare = [];
   const SPARE = 256;
 
-  /** Keeps `controller` for a later attempt, if nothing but fetch's one listener was on its signal. */
+  /**
+   * Keeps `controller` for a later attempt, if fetch's one listener was all
+   * there was on its signal. None at all means the signal did not reach
+   * Node's fetch as given (a wrapper may have passed on another signal tied
+   * to it, which no listener shows), so it is not reused either.
+   */
   function recycle(controller) {
     const { signal } = controller;
     if (!reuse || globalThis.fetch !== reuse.fetch || spare.length >= SPARE) return;
     const listeners = reuse.listenersOf(signal, "abort");
-    if (listeners.length > 1) return;
-    for (const listener of listeners) signal.removeEventListener("abort", listener);
+    if (listeners.length !== 1) return;
+    signal.removeEventListener("abort", listeners[0]);
     if (reuse.listenersOf(signal, "abort").length === 0) spare.push(controller);
   }
 

@@ -196,15 +196,24 @@ test("deadlines: an attempt done in time hands its controller to the next, if fe
   }
 });
 
-test("deadlines: no reuse without Node's fetch as the global, nor without the Node entry's say-so", () => {
-  const clock = fakeClock();
-  const wrapped = deadlineList(clock, { ...REUSE, fetch: () => {} }); // the global is another function
-  const a = wrapped.add(100);
+/** `attempt.done()` after the one listener Node's fetch puts on the signal. */
+function fetched(a) {
+  a.signal.addEventListener("abort", () => {});
   a.done();
+  return a;
+}
+
+test("deadlines: no reuse without fetch's listener, without Node's fetch as the global, nor without the Node entry's say-so", () => {
+  const clock = fakeClock();
+  const list = deadlineList(clock, REUSE);
+  const unheard = list.add(100); // a wrapper may have handed fetch another signal tied to this one
+  unheard.done();
+  assert.notEqual(list.add(100).signal, unheard.signal);
+  const wrapped = deadlineList(clock, { ...REUSE, fetch: () => {} }); // the global is another function
+  const a = fetched(wrapped.add(100));
   assert.notEqual(wrapped.add(100).signal, a.signal);
   const plain = deadlineList(clock);
-  const b = plain.add(100);
-  b.done();
+  const b = fetched(plain.add(100));
   assert.notEqual(plain.add(100).signal, b.signal);
 });
 
@@ -212,12 +221,12 @@ test("deadlines: a timed-out attempt's controller is never reused, one done twic
   const clock = fakeClock();
   const list = deadlineList(clock, REUSE);
   const late = list.add(50);
+  late.signal.addEventListener("abort", () => {});
   clock.advanceTo(100);
   late.done(); // after its timeout
-  const fresh = list.add(50);
+  const fresh = fetched(list.add(50));
   assert.notEqual(fresh.signal, late.signal);
   assert.equal(fresh.signal.aborted, false);
-  fresh.done();
   fresh.done();
   const [b, c] = [list.add(50), list.add(50)];
   assert.equal(b.signal, fresh.signal);
@@ -226,7 +235,7 @@ test("deadlines: a timed-out attempt's controller is never reused, one done twic
   c.done();
   // 300 done at once: 256 of their signals come back, then new ones.
   const burst = Array.from({ length: 300 }, () => list.add(50));
-  burst.forEach((a) => a.done());
+  burst.forEach(fetched);
   const known = new Set(burst.map((a) => a.signal));
   const after = Array.from({ length: 300 }, () => list.add(50));
   assert.equal(after.filter((a) => known.has(a.signal)).length, 256);
