@@ -24,24 +24,28 @@ function send(prepare, opts, defaultFetch) {
   const [bytes, signal, fetch] = readOptions(opts);
   let job;
   try {
-    job = prepare(bytes);
+    job = thenWipe(bytes, prepare);
   } catch (error) {
     return Promise.reject(error); // the module's NcloudError
-  } finally {
-    bytes.fill(0); // the module has its copy (and wipes it); this one may hold the secret key
   }
   return run(job, fetch ?? defaultFetch, signal);
 }
 
-/** signRequest's validated path: `sign` gets the options' bytes, wiped afterwards as in send(). */
-function signChecked(sign, input) {
-  const [bytes] = readOptions(input);
+/**
+ * `use(bytes)` for the options' bytes, which are wiped as soon as it returns
+ * or throws, before any caller's code (a fetch) runs: the module has its copy
+ * (and wipes it); this one may hold the secret key.
+ */
+function thenWipe(bytes, use) {
   try {
-    return signed(...sign(bytes));
+    return use(bytes);
   } finally {
     bytes.fill(0);
   }
 }
+
+/** signRequest's validated path: `sign` gets the options' bytes. */
+const signChecked = (sign, input) => signed(...thenWipe(readOptions(input)[0], sign));
 
 /** Sends a backup file of a Cloud DB for PostgreSQL instance to an Object Storage bucket. */
 export const exportBackup = (opts) => send((o) => __job("exportBackup", o), opts);
@@ -207,11 +211,7 @@ export class Client extends WasmClient {
 
   constructor(config) {
     const [bytes, , fetch] = readOptions(config);
-    try {
-      super(bytes);
-    } finally {
-      bytes.fill(0); // as in send()
-    }
+    thenWipe(bytes, (b) => super(b));
     this.#fetch = fetch;
   }
 

@@ -167,12 +167,17 @@ test("deadlines: many attempts of a few lengths leave nothing behind", () => {
 /** What the Node entry hands the list where the fetch is Node's own. */
 const REUSE = { listenersOf: getEventListeners, fetch: globalThis.fetch };
 
+/** `attempt.done()` after the one listener Node's fetch puts on the signal (and leaves until its request is collected). */
+function fetched(a) {
+  a.signal.addEventListener("abort", () => {});
+  a.done();
+  return a;
+}
+
 test("deadlines: an attempt done in time hands its controller to the next, if fetch's one listener was all there was", () => {
   const clock = fakeClock();
   const list = deadlineList(clock, REUSE);
-  const first = list.add(100);
-  first.signal.addEventListener("abort", () => {}); // as Node's fetch does, until its request is collected
-  first.done();
+  const first = fetched(list.add(100));
   const next = list.add(100);
   assert.equal(next.signal, first.signal, "a new signal was made");
   assert.equal(getEventListeners(next.signal, "abort").length, 0, "fetch's listener was left on the signal");
@@ -195,13 +200,6 @@ test("deadlines: an attempt done in time hands its controller to the next, if fe
     b.done();
   }
 });
-
-/** `attempt.done()` after the one listener Node's fetch puts on the signal. */
-function fetched(a) {
-  a.signal.addEventListener("abort", () => {});
-  a.done();
-  return a;
-}
 
 test("deadlines: no reuse without fetch's listener, without Node's fetch as the global, nor without the Node entry's say-so", () => {
   const clock = fakeClock();
