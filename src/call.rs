@@ -130,9 +130,8 @@ mod tests {
     use crate::response::decode;
 
     fn plan(extra: &[(&str, Opt)]) -> Plan {
-        let mut e: Vec<(String, Opt)> =
-            vec![("accessKey".into(), Opt::Str("AK".into())), ("secretKey".into(), Opt::Str("SK".into()))];
-        e.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        let mut e = vec![("accessKey", Opt::Str("AK")), ("secretKey", Opt::Str("SK"))];
+        e.extend_from_slice(extra);
         Plan::new(&LIST_BACKUPS, LIST_BACKUPS.ncp, parse(&e, Scope::Standalone(&LIST_BACKUPS)).unwrap()).unwrap()
     }
 

@@ -194,14 +194,14 @@ mod tests {
     }
 
     fn plan(max_retries: f64, unsafe_retry: bool) -> Plan {
-        let e: Vec<(String, Opt)> = vec![
-            ("accessKey".into(), Opt::Str("AK".into())),
-            ("secretKey".into(), Opt::Str("SK".into())),
-            ("cloudPostgresqlInstanceNo".into(), Opt::Str("1".into())),
-            ("fileName".into(), Opt::Str("f".into())),
-            ("bucketName".into(), Opt::Str("b".into())),
-            ("maxRetries".into(), Opt::Num(max_retries)),
-            ("retryUnsafe".into(), Opt::Bool(unsafe_retry)),
+        let e = vec![
+            ("accessKey", Opt::Str("AK")),
+            ("secretKey", Opt::Str("SK")),
+            ("cloudPostgresqlInstanceNo", Opt::Str("1")),
+            ("fileName", Opt::Str("f")),
+            ("bucketName", Opt::Str("b")),
+            ("maxRetries", Opt::Num(max_retries)),
+            ("retryUnsafe", Opt::Bool(unsafe_retry)),
         ];
         Plan::new(&EXPORT, EXPORT.ncp, parse(&e, Scope::Standalone(&EXPORT)).unwrap()).unwrap()
     }

@@ -13,10 +13,13 @@ use crate::sign::Signer;
 use crate::value::{integer_text, parse_unsigned};
 use std::rc::Rc;
 
-/// One option value as it arrived from JS.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Opt {
-    Str(String),
+/// One option value as it arrived from JS. A string is borrowed from the
+/// options' text (src/options_text.rs), which its owner wipes: reading an
+/// object copies no name and no value, and only the values kept are copied
+/// out of it (README, Benchmarks).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Opt<'a> {
+    Str(&'a str),
     Num(f64),
     Bool(bool),
     Func,
@@ -25,7 +28,7 @@ pub enum Opt {
     Other(&'static str),
 }
 
-impl Opt {
+impl Opt<'_> {
     fn type_name(&self) -> &'static str {
         match self {
             Opt::Str(_) => "a string",
@@ -221,7 +224,7 @@ pub struct SignInput {
 /// Validates `signRequest({ method, url, accessKey, secretKey, timestamp? })`
 /// with the same reader as every other options object. With `client`
 /// credentials (`Client#signRequest`), the entries may not repeat them.
-pub fn parse_sign(entries: &[(String, Opt)], client: Option<(&str, &Rc<Signer>)>) -> Result<SignInput> {
+pub fn parse_sign(entries: &[(&str, Opt)], client: Option<(&str, &Rc<Signer>)>) -> Result<SignInput> {
     let s = parse(entries, if client.is_some() { Scope::ClientSign } else { Scope::Sign })?;
     let (access_key, signer) = match client {
         Some((key, prepared)) => (Some(key.to_string()), Some(prepared.clone())),
@@ -307,15 +310,35 @@ const TRANSPORT: &[&str] = &[
 const PER_CALL: &[&str] = &["signal", "timestamp"];
 const SIGN: &[&str] = &["method", "url", "timestamp", "clockOffsetMs"];
 
+/// Which of the lists above hold `name`, a bit each (`IN_CREDENTIALS`, …):
+/// one `match`, where asking each list compared the name with each of its names.
+fn lists_of(name: &str) -> u8 {
+    match name {
+        "accessKey" | "secretKey" => IN_CREDENTIALS,
+        "regionCode" | "responseFormatType" | "site" | "endpoint" | "timeoutMs" | "maxRetries" | "fetch"
+        | "retryUnsafe" => IN_TRANSPORT,
+        "method" | "clockOffsetMs" => IN_TRANSPORT | IN_SIGN,
+        "signal" => IN_PER_CALL,
+        "timestamp" => IN_PER_CALL | IN_SIGN,
+        "url" => IN_SIGN,
+        _ => 0,
+    }
+}
+const IN_CREDENTIALS: u8 = 1;
+const IN_TRANSPORT: u8 = 2;
+const IN_PER_CALL: u8 = 4;
+const IN_SIGN: u8 = 8;
+
 impl Scope {
     fn allows(self, name: &str) -> bool {
-        let in_set = |set: &[&str]| set.contains(&name);
+        let lists = lists_of(name);
+        let in_any = |set: u8| lists & set != 0;
         match self {
-            Scope::Standalone(a) => in_set(CREDENTIALS) || in_set(TRANSPORT) || in_set(PER_CALL) || a.accepts(name),
-            Scope::ClientConfig => in_set(CREDENTIALS) || in_set(TRANSPORT),
-            Scope::ClientCall(a) => in_set(TRANSPORT) || in_set(PER_CALL) || a.accepts(name),
-            Scope::Sign => in_set(CREDENTIALS) || in_set(SIGN),
-            Scope::ClientSign => in_set(SIGN),
+            Scope::Standalone(a) => in_any(IN_CREDENTIALS | IN_TRANSPORT | IN_PER_CALL) || a.accepts(name),
+            Scope::ClientConfig => in_any(IN_CREDENTIALS | IN_TRANSPORT),
+            Scope::ClientCall(a) => in_any(IN_TRANSPORT | IN_PER_CALL) || a.accepts(name),
+            Scope::Sign => in_any(IN_CREDENTIALS | IN_SIGN),
+            Scope::ClientSign => in_any(IN_SIGN),
         }
     }
 
@@ -362,13 +385,13 @@ pub const MAX_VALUE_LEN: usize = 4096;
 pub const MAX_OPTION_KEYS: usize = 64;
 
 /// Validates one options object. `entries` are the object's own keys in order.
-pub fn parse(entries: &[(String, Opt)], scope: Scope) -> Result<Settings> {
+pub fn parse(entries: &[(&str, Opt)], scope: Scope) -> Result<Settings> {
     parse_over(entries, scope, Settings::default())
 }
 
 /// [`parse`], with every setting the entries give replacing `base`'s (a
 /// Client's settings under one call's options).
-pub fn parse_over(entries: &[(String, Opt)], scope: Scope, base: Settings) -> Result<Settings> {
+pub fn parse_over(entries: &[(&str, Opt)], scope: Scope, base: Settings) -> Result<Settings> {
     let mut s = base;
     let mut site: Option<Endpoint> = None;
     let mut endpoint_given = false;
@@ -376,13 +399,13 @@ pub fn parse_over(entries: &[(String, Opt)], scope: Scope, base: Settings) -> Re
         if !scope.allows(name) {
             return Err(unknown(name, scope));
         }
-        let name = name.as_str();
+        let name = *name;
         match name {
             "accessKey" => s.access_key = Some(access_key_text(value)?),
-            "secretKey" => s.signer = Some(Rc::new(prepare_key(text(name, value)?))),
+            "secretKey" => s.signer = Some(Rc::new(prepare_key(checked(name, value)?))),
             "regionCode" => s.region_code = Some(text(name, value)?),
             "responseFormatType" => {
-                s.format = Some(match text(name, value)?.as_str() {
+                s.format = Some(match checked(name, value)? {
                     "json" => Format::Json,
                     "xml" => Format::Xml,
                     _ => return Err(Error::option(name, "responseFormatType must be \"json\" or \"xml\"")),
@@ -394,7 +417,7 @@ pub fn parse_over(entries: &[(String, Opt)], scope: Scope, base: Settings) -> Re
                 s.http_method = Some(m);
             }
             "method" => {
-                s.method = Some(match text(name, value)?.as_str() {
+                s.method = Some(match checked(name, value)? {
                     "GET" => Method::Get,
                     "POST" => Method::Post,
                     _ => return Err(Error::option(name, "method must be \"GET\" or \"POST\" (upper case)")),
@@ -403,13 +426,13 @@ pub fn parse_over(entries: &[(String, Opt)], scope: Scope, base: Settings) -> Re
             "url" => s.url = Some(text(name, value)?),
             "site" => {
                 site = Some(
-                    Endpoint::site(&text(name, value)?)
+                    Endpoint::site(checked(name, value)?)
                         .ok_or_else(|| Error::option(name, "site must be \"public\", \"gov\" or \"fin\""))?,
                 )
             }
             "endpoint" => {
                 endpoint_given = true;
-                s.endpoint = Some(Endpoint::parse(&text(name, value)?).ok_or_else(|| {
+                s.endpoint = Some(Endpoint::parse(checked(name, value)?).ok_or_else(|| {
                     Error::option(
                         name,
                         "endpoint must be an http(s) URL with a host, an optional port and path prefix, and no query, \
@@ -491,11 +514,16 @@ fn param(p: &Param, value: &Opt) -> Result<String> {
     }
 }
 
-/// A non-blank string without control characters.
+/// A non-blank string without control characters, copied out of the options' text.
 pub fn text(name: &str, value: &Opt) -> Result<String> {
-    match value {
-        Opt::Str(s) => check_text(name, s).map(|()| s.clone()),
-        other => Err(wrong_type(name, "a string", other)),
+    checked(name, value).map(str::to_string)
+}
+
+/// [`text`], still in the options' text: for a value that is read but not kept.
+fn checked<'a>(name: &str, value: &Opt<'a>) -> Result<&'a str> {
+    match *value {
+        Opt::Str(s) => check_text(name, s).map(|()| s),
+        other => Err(wrong_type(name, "a string", &other)),
     }
 }
 
@@ -523,11 +551,11 @@ pub fn check_text(name: &str, s: &str) -> Result<()> {
     Ok(())
 }
 
-/// The HMAC key prepared from a secret, whose text is then wiped, along with
-/// the stack the key setup used (it copies the padded key block by value).
-fn prepare_key(secret: String) -> Signer {
-    let signer = Signer::new(&secret);
-    wipe(secret);
+/// The HMAC key prepared from a secret (read in place from the options'
+/// text, which its owner wipes), then the stack the key setup used wiped
+/// (it copies the padded key block by value).
+fn prepare_key(secret: &str) -> Signer {
+    let signer = Signer::new(secret);
     scrub_stack();
     signer
 }
@@ -543,12 +571,6 @@ pub fn scrub_stack() {
     // were a loop of 128 (measured: 2.8 % of a keyed signRequest).
     let area = [0u64; 128];
     std::hint::black_box(&area);
-}
-
-/// Overwrites a string's bytes before its memory is freed, so a secret does
-/// not linger in the module's memory (zeroize's writes are not optimised away).
-pub fn wipe(mut s: String) {
-    zeroize::Zeroize::zeroize(&mut s);
 }
 
 /// Whether `s` holds a control character (Unicode Cc: U+0000–U+001F,
@@ -704,15 +726,15 @@ mod tests {
     use crate::actions::EXPORT;
     use crate::error::Kind;
 
-    fn s(v: &str) -> Opt {
-        Opt::Str(v.to_string())
+    fn s(v: &str) -> Opt<'_> {
+        Opt::Str(v)
     }
 
-    fn entries(list: &[(&str, Opt)]) -> Vec<(String, Opt)> {
-        list.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    fn entries<'a>(list: &[(&'a str, Opt<'a>)]) -> Vec<(&'a str, Opt<'a>)> {
+        list.to_vec()
     }
 
-    fn full() -> Vec<(String, Opt)> {
+    fn full() -> Vec<(&'static str, Opt<'static>)> {
         entries(&[
             ("accessKey", s("AK")),
             ("secretKey", s("SK")),
@@ -722,14 +744,30 @@ mod tests {
         ])
     }
 
-    fn err(list: Vec<(String, Opt)>) -> Error {
+    fn err(list: Vec<(&'static str, Opt<'static>)>) -> Error {
         parse(&list, Scope::Standalone(&EXPORT)).unwrap_err()
     }
 
-    fn with(mut base: Vec<(String, Opt)>, k: &str, v: Opt) -> Vec<(String, Opt)> {
-        base.retain(|(n, _)| n != k);
-        base.push((k.to_string(), v));
+    fn with(
+        mut base: Vec<(&'static str, Opt<'static>)>,
+        k: &'static str,
+        v: Opt<'static>,
+    ) -> Vec<(&'static str, Opt<'static>)> {
+        base.retain(|(n, _)| *n != k);
+        base.push((k, v));
         base
+    }
+
+    #[test]
+    fn lists_of_matches_the_lists() {
+        let lists =
+            [(CREDENTIALS, IN_CREDENTIALS), (TRANSPORT, IN_TRANSPORT), (PER_CALL, IN_PER_CALL), (SIGN, IN_SIGN)];
+        let all = lists.iter().flat_map(|(l, _)| l.iter());
+        for name in all.chain(&["allPages", "fileName", "Method", "accessKeyX", ""]) {
+            for (list, bit) in lists {
+                assert_eq!(lists_of(name) & bit != 0, list.contains(name), "{name} in list {bit}");
+            }
+        }
     }
 
     #[test]
@@ -757,8 +795,8 @@ mod tests {
             assert!(names.len() < MAX_OPTION_KEYS, "{} names", names.len());
         }
         // And parse_over refuses the first name it does not allow, whatever follows.
-        let entries: Vec<(String, Opt)> =
-            (0..MAX_OPTION_KEYS).map(|i| (format!("k{i}"), Opt::Str("v".into()))).collect();
+        let names: Vec<String> = (0..MAX_OPTION_KEYS).map(|i| format!("k{i}")).collect();
+        let entries: Vec<(&str, Opt)> = names.iter().map(|n| (n.as_str(), Opt::Str("v"))).collect();
         let e = parse(&entries, Scope::Standalone(&EXPORT)).unwrap_err();
         assert!(e.message.contains("\"k0\""), "{}", e.message);
     }

@@ -61,20 +61,10 @@ pub fn type_name(k: Kind) -> &'static str {
     }
 }
 
-/// An options object read into `(name, Opt)` pairs, in the object's key order.
-pub struct JsOptions {
-    pub entries: Vec<(String, Opt)>,
-}
-
-/// The copied values (the secret key among them) are wiped, not just freed.
-impl Drop for JsOptions {
-    fn drop(&mut self) {
-        for (_, value) in &mut self.entries {
-            if let Opt::Str(s) = value {
-                zeroize::Zeroize::zeroize(s);
-            }
-        }
-    }
+/// An options object read into `(name, Opt)` pairs, in the object's key
+/// order, each name and string borrowed from the text (whose owner wipes it).
+pub struct JsOptions<'a> {
+    pub entries: Vec<(&'a str, Opt<'a>)>,
 }
 
 /// Codes `readOptions` (js/values.js) adds to `kindOf`'s: reading the
@@ -94,7 +84,7 @@ pub type OptionsText = zeroize::Zeroizing<Vec<u8>>;
 /// Reads the caller's options object from its text. `undefined` is an empty
 /// object when `optional` (Client methods); anything else that is not an
 /// object is refused.
-pub fn read(text: &[u8], function: &str, optional: bool) -> Result<JsOptions> {
+pub fn read<'a>(text: &'a [u8], function: &str, optional: bool) -> Result<JsOptions<'a>> {
     read_text(std::str::from_utf8(text).map_err(|_| unreadable())?, function, optional)
 }
 
@@ -102,7 +92,7 @@ fn unreadable() -> Error {
     Error::option("options", "the options object could not be read")
 }
 
-fn read_text(mut text: &str, function: &str, optional: bool) -> Result<JsOptions> {
+fn read_text<'a>(mut text: &'a str, function: &str, optional: bool) -> Result<JsOptions<'a>> {
     let mut out = JsOptions { entries: Vec::new() };
     let object = code(&mut text).unwrap_or(THREW);
     if object == THREW {
@@ -121,14 +111,14 @@ fn read_text(mut text: &str, function: &str, optional: bool) -> Result<JsOptions
     while let Some(header) = code(&mut text) {
         let name = match header & LONG_NAME {
             0 => piece(&mut text).ok_or_else(unreadable)?,
-            _ => String::from("(an option name over 200 characters)"),
+            _ => "(an option name over 200 characters)",
         };
         let opt = match header & 15 {
             THREW => {
                 let mut m = String::from("option ");
-                m.push_str(&name);
+                m.push_str(name);
                 m.push_str(" could not be read (its getter threw)");
-                return Err(Error::option(&name, m));
+                return Err(Error::option(name, m));
             }
             SIGNAL => Opt::Signal,
             LONG_STRING => Opt::Other("a string over 4096 characters"),
@@ -159,9 +149,15 @@ fn code(text: &mut &str) -> Option<u32> {
 /// character), then that many units. Counted on the UTF-8 bytes: every byte
 /// but a continuation byte starts a character of one unit, and a 4-byte
 /// character (its first byte 0xF0 or more) is two.
-fn piece(text: &mut &str) -> Option<String> {
+fn piece<'a>(text: &mut &'a str) -> Option<&'a str> {
     let mut left = code(text)? as usize;
     let bytes = text.as_bytes();
+    // Nearly every name and value is ASCII: a unit a byte, checked a word at a time.
+    if bytes.get(..left).is_some_and(<[u8]>::is_ascii) {
+        let (head, rest) = text.split_at_checked(left)?;
+        *text = rest;
+        return Some(head);
+    }
     let mut end = 0;
     while left > 0 {
         let b = *bytes.get(end)?;
@@ -173,7 +169,7 @@ fn piece(text: &mut &str) -> Option<String> {
     }
     let (head, rest) = text.split_at_checked(end)?;
     *text = rest;
-    Some(head.to_string())
+    Some(head)
 }
 
 /// The next number of `text`, taken off it: its 8 bytes, little-endian, a character each.
@@ -215,8 +211,8 @@ mod tests {
         format!("{}{}{bytes}", header(4), piece_of(name))
     }
 
-    fn entries(text: &str) -> Result<Vec<(String, Opt)>> {
-        read(text.as_bytes(), "exportBackup", false).map(|o| o.entries.clone())
+    fn entries(text: &str) -> Result<Vec<(&str, Opt<'_>)>> {
+        read(text.as_bytes(), "exportBackup", false).map(|o| o.entries)
     }
 
     fn message(text: &str) -> String {
@@ -231,9 +227,11 @@ mod tests {
         for (i, value) in odd.iter().enumerate() {
             let name = format!("{}{i}", odd[odd.len() - 1 - i].chars().take(3).collect::<String>());
             text.push_str(&string(&name, value));
-            expected.push((name, Opt::Str(value.to_string())));
+            expected.push((name, *value));
         }
-        assert_eq!(entries(&text).unwrap(), expected);
+        let got = entries(&text).unwrap();
+        let expected: Vec<(&str, Opt)> = expected.iter().map(|(n, v)| (n.as_str(), Opt::Str(v))).collect();
+        assert_eq!(got, expected);
     }
 
     #[test]
@@ -242,9 +240,10 @@ mod tests {
             let text = format!("{PLAIN}{}", number("timeoutMs", n));
             let got = entries(&text).unwrap();
             let [(name, Opt::Num(m))] = got.as_slice() else { panic!("{got:?}") };
-            assert_eq!((name.as_str(), m.to_bits()), ("timeoutMs", n.to_bits()));
+            assert_eq!((*name, m.to_bits()), ("timeoutMs", n.to_bits()));
         }
-        let nan = entries(&format!("{PLAIN}{}", number("x", f64::NAN))).unwrap();
+        let text = format!("{PLAIN}{}", number("x", f64::NAN));
+        let nan = entries(&text).unwrap();
         assert!(matches!(nan.as_slice(), [(_, Opt::Num(m))] if m.is_nan()));
     }
 
@@ -276,9 +275,9 @@ mod tests {
             ("arr", Opt::Other("an array")),
             ("obj", Opt::Other("an object")),
             ("sym", Opt::Other("a symbol or bigint")),
-            ("(an option name over 200 characters)", Opt::Str("the value of a name too long to copy".into())),
+            ("(an option name over 200 characters)", Opt::Str("the value of a name too long to copy")),
         ];
-        assert_eq!(got, expected.map(|(n, o)| (n.to_string(), o)));
+        assert_eq!(got, expected);
     }
 
     #[test]

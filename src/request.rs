@@ -205,7 +205,7 @@ mod tests {
     use crate::options::{parse, Opt, Scope};
 
     fn plan(extra: &[(&str, &str)]) -> Plan {
-        let mut e: Vec<(String, Opt)> = [
+        let mut e: Vec<(&str, Opt)> = [
             ("accessKey", "AK"),
             ("secretKey", "SK"),
             ("cloudPostgresqlInstanceNo", "123"),
@@ -214,7 +214,7 @@ mod tests {
         ]
         .iter()
         .chain(extra.iter())
-        .map(|(k, v)| (k.to_string(), Opt::Str(v.to_string())))
+        .map(|&(k, v)| (k, Opt::Str(v)))
         .collect();
         e.dedup_by(|a, b| a.0 == b.0);
         Plan::new(&EXPORT, EXPORT.ncp, parse(&e, Scope::Standalone(&EXPORT)).unwrap()).unwrap()
@@ -283,7 +283,7 @@ mod tests {
 
     #[test]
     fn missing_required_options_are_named() {
-        let e = parse(&[("accessKey".to_string(), Opt::Str("AK".into()))], Scope::Standalone(&EXPORT)).unwrap();
+        let e = parse(&[("accessKey", Opt::Str("AK"))], Scope::Standalone(&EXPORT)).unwrap();
         let err = Plan::new(&EXPORT, EXPORT.ncp, e).unwrap_err();
         assert_eq!(err.option.as_deref(), Some("secretKey"));
         assert!(err.message.contains("secretKey is required"));

@@ -47,7 +47,7 @@ fn checked_options<T>(
     text: OptionsText,
     function: &str,
     optional: bool,
-    check: impl FnOnce(&[(String, options::Opt)]) -> Result<T>,
+    check: impl FnOnce(&[(&str, options::Opt)]) -> Result<T>,
 ) -> Result<T> {
     options_text::read(&text, function, optional).and_then(|o| check(&o.entries))
 }
