@@ -6,7 +6,7 @@
 use crate::actions::{self, Action, EXPORT};
 use crate::engine::{Exchange, RawResponse, Step};
 use crate::error::Result;
-use crate::request::{Plan, Request};
+use crate::request::{Params, Plan, Request};
 use crate::value::{integer_text, parse_unsigned, Value};
 
 /// What the runtime does next.
@@ -28,7 +28,7 @@ pub struct Call {
 #[derive(Debug)]
 struct Pages {
     /// The parameters without `pageNo`/`pageSize`; each page adds its own.
-    params: Vec<(String, String)>,
+    params: Params,
     size: String,
     next: u64,
     last: u64,
@@ -106,15 +106,15 @@ impl Call {
     fn next_page(&mut self) {
         if let Some(pages) = &mut self.pages {
             let mut params = pages.params.clone();
-            params.push(("pageNo".to_string(), integer_text(pages.next as f64).unwrap_or_default()));
-            params.push(("pageSize".to_string(), pages.size.clone()));
+            params.push(("pageNo".into(), integer_text(pages.next as f64).unwrap_or_default()));
+            params.push(("pageSize".into(), pages.size.clone()));
             pages.next += 1;
             self.exchange.restart(params);
         }
     }
 }
 
-fn take_param(params: &mut Vec<(String, String)>, name: &str) -> Option<String> {
+fn take_param(params: &mut Params, name: &str) -> Option<String> {
     let i = params.iter().position(|(k, _)| k == name)?;
     Some(params.remove(i).1)
 }
@@ -132,7 +132,7 @@ mod tests {
     fn plan(extra: &[(&str, Opt)]) -> Plan {
         let mut e = vec![("accessKey", Opt::Str("AK")), ("secretKey", Opt::Str("SK"))];
         e.extend_from_slice(extra);
-        Plan::new(&LIST_BACKUPS, LIST_BACKUPS.ncp, parse(&e, Scope::Standalone(&LIST_BACKUPS)).unwrap()).unwrap()
+        Plan::new(&LIST_BACKUPS, LIST_BACKUPS.ncp.into(), parse(&e, Scope::Standalone(&LIST_BACKUPS)).unwrap()).unwrap()
     }
 
     /// A page of `n` backups named from `first`, out of `total`.

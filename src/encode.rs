@@ -29,18 +29,14 @@ pub fn push_encoded(out: &mut String, s: &str) {
     out.push_str(s.get(start..).unwrap_or_default());
 }
 
-/// `k1=v1&k2=v2`, each side percent-encoded, in the order given.
-pub fn form(params: &[(String, String)]) -> String {
-    let mut out = String::with_capacity(params.iter().map(|(k, v)| k.len() + v.len() + 2).sum::<usize>() + 16);
-    for (i, (k, v)) in params.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        push_encoded(&mut out, k);
-        out.push('=');
-        push_encoded(&mut out, v);
+/// Appends `k=v` to the form `out` (`k1=v1&k2=v2`), each side percent-encoded.
+pub fn push_pair(out: &mut String, k: &str, v: &str) {
+    if !out.is_empty() {
+        out.push('&');
     }
-    out
+    push_encoded(out, k);
+    out.push('=');
+    push_encoded(out, v);
 }
 
 /// Flattens a `call()` parameter object the way NCP's SDKs do:
@@ -137,10 +133,12 @@ mod tests {
     }
 
     #[test]
-    fn form_keeps_order() {
-        let p = vec![("b".to_string(), "2".to_string()), ("a".to_string(), "x y".to_string())];
-        assert_eq!(form(&p), "b=2&a=x%20y");
-        assert_eq!(form(&[]), "");
+    fn pairs_keep_order() {
+        let mut form = String::new();
+        push_pair(&mut form, "b", "2");
+        assert_eq!(form, "b=2");
+        push_pair(&mut form, "a", "x y");
+        assert_eq!(form, "b=2&a=x%20y");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! is plain Rust, tested natively by driving it with made-up outcomes.
 
 use crate::error::{Error, Kind, Result};
-use crate::request::{Plan, Request};
+use crate::request::{Params, Plan, Request};
 use crate::response::{self, Decoded};
 use crate::value::Map;
 
@@ -84,7 +84,7 @@ impl Exchange {
     }
 
     /// The same action with other parameters (the next page), from its first attempt.
-    pub fn restart(&mut self, params: Vec<(String, String)>) {
+    pub fn restart(&mut self, params: Params) {
         self.plan.params = params;
         self.attempts = 0;
     }
@@ -203,7 +203,7 @@ mod tests {
             ("maxRetries", Opt::Num(max_retries)),
             ("retryUnsafe", Opt::Bool(unsafe_retry)),
         ];
-        Plan::new(&EXPORT, EXPORT.ncp, parse(&e, Scope::Standalone(&EXPORT)).unwrap()).unwrap()
+        Plan::new(&EXPORT, EXPORT.ncp.into(), parse(&e, Scope::Standalone(&EXPORT)).unwrap()).unwrap()
     }
 
     #[test]

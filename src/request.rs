@@ -5,6 +5,7 @@ use crate::encode;
 use crate::error::Result;
 use crate::options::{missing, Endpoint, Format, Method, Settings};
 use crate::sign::{decimal, Signer};
+use std::borrow::Cow;
 use std::rc::Rc;
 
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
@@ -12,16 +13,22 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
 pub const DEFAULT_ORIGIN: &str = "https://ncloud.apigw.ntruss.com";
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 
+/// An action's parameters as sent, in order. (Names borrowed from the
+/// actions' table where they can be: 0.3 µs less a call for 0.3 KB more gzip
+/// of wasm, not kept.)
+pub type Params = Vec<(String, String)>;
+
 /// Everything needed to send one action, defaults applied and checked.
 #[derive(Debug)]
 #[cfg_attr(test, derive(Clone))]
 pub struct Plan {
-    pub action: String,
+    /// NCP's action name (borrowed from the table for every action but `call()`'s).
+    pub action: Cow<'static, str>,
     /// Whether the answer must be `<action>Response`: every action but
     /// `call()`'s, for which NCP may use another `*Response` name.
     pub exact_answer: bool,
     /// The action's parameters, without `regionCode` and `responseFormatType`.
-    pub params: Vec<(String, String)>,
+    pub params: Params,
     pub region_code: Option<String>,
     pub format: Format,
     pub method: Method,
@@ -38,7 +45,7 @@ pub struct Plan {
 impl Plan {
     /// Applies defaults and checks that credentials and the action's required
     /// parameters are there.
-    pub fn new(action: &Action, ncp_action: &str, s: Settings) -> Result<Plan> {
+    pub fn new(action: &Action, ncp_action: Cow<'static, str>, s: Settings) -> Result<Plan> {
         let access_key = s.access_key.ok_or_else(|| missing("accessKey"))?;
         let signer = s.signer.ok_or_else(|| missing("secretKey"))?;
         for p in action.params.iter().filter(|p| p.required) {
@@ -47,7 +54,7 @@ impl Plan {
             }
         }
         Ok(Plan {
-            action: ncp_action.to_string(),
+            action: ncp_action,
             exact_answer: !std::ptr::eq(action, &crate::actions::CALL),
             params: s.params.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
             region_code: s.region_code,
@@ -73,20 +80,20 @@ impl Plan {
 
     /// Builds and signs the request for one attempt.
     pub fn request(&self, timestamp: u64) -> Request {
-        let mut all: Vec<(String, String)> = Vec::with_capacity(self.params.len() + 2);
+        let format = match self.format {
+            Format::Json => "json",
+            Format::Xml => "xml",
+        };
+        // Encoded straight from the plan: a request is built per attempt.
+        let mut query =
+            String::with_capacity(self.params.iter().map(|(k, v)| k.len() + v.len() + 2).sum::<usize>() + 48);
         if let Some(r) = &self.region_code {
-            all.push(("regionCode".to_string(), r.clone()));
+            encode::push_pair(&mut query, "regionCode", r);
         }
-        all.extend(self.params.iter().cloned());
-        all.push((
-            "responseFormatType".to_string(),
-            match self.format {
-                Format::Json => "json",
-                Format::Xml => "xml",
-            }
-            .to_string(),
-        ));
-        let query = encode::form(&all);
+        for (k, v) in &self.params {
+            encode::push_pair(&mut query, k, v);
+        }
+        encode::push_pair(&mut query, "responseFormatType", format);
         let mut target = String::with_capacity(self.endpoint.prefix.len() + 32 + self.action.len() + query.len());
         target.push_str(&self.endpoint.prefix);
         target.push_str("/vpostgresql/v2/");
@@ -125,7 +132,7 @@ pub struct Request {
     /// Path and query exactly as sent: what the signature covers.
     pub target: String,
     pub timestamp: u64,
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: [(&'static str, String); 3],
     /// For POST: the form body (not signed).
     pub body: Option<String>,
 }
@@ -186,10 +193,10 @@ pub fn signed_headers(
     target: &str,
     timestamp: u64,
     access_key: &str,
-) -> Vec<(&'static str, String)> {
+) -> [(&'static str, String); 3] {
     let mut digits = [0u8; 20];
     let ts = std::str::from_utf8(decimal(timestamp, &mut digits)).unwrap_or_default().to_string();
-    vec![
+    [
         ("x-ncp-apigw-timestamp", ts),
         ("x-ncp-iam-access-key", access_key.to_string()),
         ("x-ncp-apigw-signature-v2", signer.sign(method, target, timestamp, access_key)),
@@ -217,7 +224,7 @@ mod tests {
         .map(|&(k, v)| (k, Opt::Str(v)))
         .collect();
         e.dedup_by(|a, b| a.0 == b.0);
-        Plan::new(&EXPORT, EXPORT.ncp, parse(&e, Scope::Standalone(&EXPORT)).unwrap()).unwrap()
+        Plan::new(&EXPORT, EXPORT.ncp.into(), parse(&e, Scope::Standalone(&EXPORT)).unwrap()).unwrap()
     }
 
     #[test]
@@ -284,7 +291,7 @@ mod tests {
     #[test]
     fn missing_required_options_are_named() {
         let e = parse(&[("accessKey", Opt::Str("AK"))], Scope::Standalone(&EXPORT)).unwrap();
-        let err = Plan::new(&EXPORT, EXPORT.ncp, e).unwrap_err();
+        let err = Plan::new(&EXPORT, EXPORT.ncp.into(), e).unwrap_err();
         assert_eq!(err.option.as_deref(), Some("secretKey"));
         assert!(err.message.contains("secretKey is required"));
     }

@@ -152,7 +152,7 @@ impl Client {
         let read = || -> Result<Client> {
             let settings = settings?;
             // Fail at construction, not at the first call.
-            Plan::new(&actions::CALL, "", settings.clone())?;
+            Plan::new(&actions::CALL, Cow::Borrowed(""), settings.clone())?;
             Ok(Client { state: Rc::new(ClientState { settings }) })
         };
         read().map_err(to_js)
@@ -260,9 +260,12 @@ impl Job {
         let call = std::ptr::eq(action, &CALL).then(|| read_call(call_action, call_params)).transpose()?;
         let settings = settings?;
         let all_pages = settings.all_pages.unwrap_or(false);
-        let ncp = call.as_ref().map_or(action.ncp, |(name, _)| name.as_str()).to_string();
-        let mut plan = Plan::new(action, &ncp, settings)?;
-        if let Some((_, params)) = call {
+        let (ncp, call_params) = match call {
+            Some((name, params)) => (Cow::Owned(name), Some(params)),
+            None => (Cow::Borrowed(action.ncp), None),
+        };
+        let mut plan = Plan::new(action, ncp, settings)?;
+        if let Some(params) = call_params {
             if plan.region_code.is_some() && params.iter().any(|(k, _)| k == "regionCode") {
                 return Err(Error::option(
                     "regionCode",
