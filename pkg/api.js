@@ -10,6 +10,7 @@ import {
 } from "./gen/ncloud_pg_backup.js";
 import { NcloudError } from "./gen/error.js";
 import { MAX_VALUE_LEN, readOptions } from "./gen/values.js";
+import { afterRestart, entered, generation } from "./instance.js";
 import { run } from "./transport.js";
 
 export { NcloudError };
@@ -24,9 +25,9 @@ function send(prepare, opts, defaultFetch) {
   const [bytes, signal, fetch] = readOptions(opts);
   let job;
   try {
-    job = thenWipe(bytes, prepare);
+    job = entered(() => thenWipe(bytes, prepare));
   } catch (error) {
-    return Promise.reject(error); // the module's NcloudError
+    return Promise.reject(error); // the module's NcloudError, or what escaped it (pkg/instance.js)
   }
   return run(job, fetch ?? defaultFetch, signal);
 }
@@ -137,6 +138,7 @@ function signed(timestamp, accessKey, signature) {
 
 /** The scratch buffer (src/js/fast.rs), found on first use: the module is initialised after this file loads. */
 let scratch;
+afterRestart(() => (scratch = undefined)); // a new instance has a memory of its own
 // The platform's encoder and decoder: native, and several times faster than a
 // JS loop over the characters for strings of this size (README, Benchmarks).
 const encoder = new TextEncoder();
@@ -181,7 +183,9 @@ function take(length) {
 }
 
 /** Signs a request to any NCP API Gateway URL: `{ headers, timestamp }`. */
-export function signRequest(input) {
+export const signRequest = (input) => entered(() => sign(input));
+
+function sign(input) {
   const f = plainFields(input, true);
   if (f && text(f.accessKey) && text(f.secretKey) && put(f.method, f.url, f.accessKey, f.secretKey)) {
     const timestamp = timestampOf(f);
@@ -197,6 +201,13 @@ export function signRequest(input) {
 // again after any of the caller's code has run (a getter can free the Client).
 const freed = () =>
   new NcloudError("invalid_options", "this Client was freed (client.free()); create a new Client", { option: "client" });
+// A Client of an instance that was replaced (pkg/instance.js): its prepared key went with it.
+const stale = () =>
+  new NcloudError(
+    "invalid_options",
+    "this Client is gone: the module was restarted after an exception escaped it (such as a JS stack overflow inside a call); create a new Client",
+    { option: "client" },
+  );
 
 /** Credentials and transport settings once; the secret is kept only as a prepared HMAC key. */
 export class Client extends WasmClient {
@@ -208,27 +219,35 @@ export class Client extends WasmClient {
   #preparing = false;
   /** free() was called meanwhile: the module cannot free what it is using, so it happens right after. */
   #freeAfter = false;
+  /** The instance it lives in (pkg/instance.js). */
+  #generation = generation;
 
   constructor(config) {
     const [bytes, , fetch] = readOptions(config);
-    thenWipe(bytes, (b) => super(b));
+    entered(() => thenWipe(bytes, (b) => super(b)));
     this.#fetch = fetch;
   }
 
-  /** This Client, if it was not freed; else throws the NcloudError that says so. */
+  /** This Client, if it was not freed and its instance is the current one; else throws the NcloudError that says so. */
   #live() {
     if (!this.__wbg_ptr) throw freed();
+    if (this.#generation !== generation) throw stale();
     return this;
   }
 
   /** Wipes the prepared key and frees the module's memory for it; again, it does nothing. */
   free() {
     if (!this.__wbg_ptr) return;
-    if (this.#preparing) this.#freeAfter = true;
-    else super.free();
+    if (this.#generation !== generation) this.__destroy_into_raw(); // its memory went with the old instance
+    else if (this.#preparing) this.#freeAfter = true;
+    else entered(() => super.free());
   }
 
   signRequest(input) {
+    return entered(() => this.#sign(input));
+  }
+
+  #sign(input) {
     this.#live();
     const f = plainFields(input, false); // runs the input's getters
     if (f && this.#live() && put(f.method, f.url)) {
@@ -280,14 +299,14 @@ export class Client extends WasmClient {
         this.#preparing = false;
         if (this.#freeAfter) {
           this.#freeAfter = false;
-          super.free();
+          this.free();
         }
       }
     }
   }
 
   #parts() {
-    return (this.#shown ??= this.__shown.split("\n"));
+    return (this.#shown ??= entered(() => this.__shown).split("\n"));
   }
 
   #key() {
@@ -296,14 +315,14 @@ export class Client extends WasmClient {
 
   /** What `JSON.stringify(client)` shows: never the secret. */
   toJSON() {
-    if (!this.__wbg_ptr) return { freed: true };
+    if (!this.__wbg_ptr || this.#generation !== generation) return { freed: true };
     const [accessKey, endpoint] = this.#parts();
     return { accessKey, endpoint, secretKey: "<hidden>" };
   }
 
   /** What `String(client)` shows: never the secret. */
   toString() {
-    if (!this.__wbg_ptr) return "ncloud-pg-backup Client (freed)";
+    if (!this.__wbg_ptr || this.#generation !== generation) return "ncloud-pg-backup Client (freed)";
     return `ncloud-pg-backup Client (accessKey ${this.#key()}, secret key hidden)`;
   }
 }

@@ -6,17 +6,31 @@
 // inside Rust made the package smaller and each request cheaper
 // (README, Benchmarks: what we tried).
 
+import { NcloudError } from "./gen/error.js";
+import { entered, generation } from "./instance.js";
+
 /**
  * Runs a prepared job (from `__job`) to its result, with the caller's `fetch`
  * and `AbortSignal` (each `undefined` when not given). Rejects only with the
- * NcloudError the module throws.
+ * NcloudError the module throws, or the one that says the module was
+ * restarted meanwhile (pkg/instance.js).
  */
 export async function run(job, fetchFn, signal) {
+  const born = generation;
+  /** `step(job)` in the module, if the job's instance is still the current one. */
+  const inModule = (step) => {
+    if (generation !== born) throw restarted();
+    try {
+      return entered(() => step(job));
+    } catch (error) {
+      throw generation === born ? error : restarted();
+    }
+  };
   try {
-    const { timeoutMs } = job;
+    const timeoutMs = inModule((j) => j.timeoutMs);
     for (;;) {
-      if (isAborted(signal)) job.report("aborted"); // throws
-      const [url, method, body, ...pairs] = job.request().split("\n");
+      if (isAborted(signal)) inModule((j) => j.report("aborted")); // throws
+      const [url, method, body, ...pairs] = inModule((j) => j.request()).split("\n");
       const headers = {};
       for (let i = 0; i < pairs.length; i += 2) headers[pairs[i]] = pairs[i + 1];
       if (typeof AbortController !== "function") job.report("network", new Error("this runtime has no AbortController"));
@@ -42,13 +56,24 @@ export async function run(job, fetchFn, signal) {
         race?.done();
       }
       // A number: wait that long and send again. Anything else: the result.
-      const next = failure ? job.report(failure.why, failure.error) : job.report(undefined, response, text);
+      const next = inModule((j) => (failure ? j.report(failure.why, failure.error) : j.report(undefined, response, text)));
       if (typeof next !== "number") return next;
       if (next > 0 && !isAborted(signal)) await sleep(next, signal);
     }
   } finally {
-    job.free();
+    // Never into a new instance: the old one's memory went with it.
+    if (generation === born) entered(() => job.free());
   }
+}
+
+/**
+ * Why a call in flight failed when the module was restarted meanwhile (an
+ * exception escaped it, in this call or another: pkg/instance.js).
+ */
+function restarted() {
+  const message =
+    "the call was cut short: the module was restarted after an exception escaped it (such as running out of memory); call again";
+  return new NcloudError("bad_response", message);
 }
 
 /**

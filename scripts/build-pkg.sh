@@ -10,7 +10,7 @@ wasm=target/wasm32-unknown-unknown/release/ncloud_pg_backup.wasm
 
 cargo_wasm build --release --lib
 rm -rf "$out"
-wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name ncloud_pg_backup "$wasm"
+wasm-bindgen --target web --no-typescript --experimental-reset-state-function --out-dir "$out" --out-name ncloud_pg_backup "$wasm"
 features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
 node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers "${features[@]}" \

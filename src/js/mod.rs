@@ -20,6 +20,11 @@ use std::borrow::Cow;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
+/// Nothing to set up: wasm-bindgen's instance reset (pkg/instance.js) calls the
+/// start function whether or not the module has one, so it has an empty one.
+#[wasm_bindgen(start)]
+fn start() {}
+
 /// The functions `pkg/api.js` exports, by name.
 const FUNCTIONS: [&Action; 6] = [&EXPORT, &LIST_INSTANCES, &LIST_BACKUPS, &LIST_BACKUP_FILES, &LIST_BUCKETS, &CALL];
 

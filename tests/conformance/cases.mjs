@@ -679,6 +679,58 @@ export const cases = {
     const r = await lib.exportBackup({ ...base, cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "pg-backups" });
     eq(r.returnCode, "0", "still works");
   },
+
+  async "a JS stack overflow inside a call leaves the module working (the instance is replaced)"({ lib, base }) {
+    // Calls at ever deeper stacks until the stack runs out; an overflow
+    // raised inside the module unwinds its frames without their clean-up,
+    // and one was enough to break the module for good before it was
+    // restarted (pkg/instance.js). Only a store in the catch: reading the
+    // error needs stack there is none of.
+    const url = "https://ncloud.apigw.ntruss.com/vpostgresql/v2/getCloudPostgresqlInstanceList?regionCode=KR";
+    const ops = [
+      () => lib.signRequest({ method: "GET", url, ...KEYS, timestamp: 1 }),
+      () => lib.signRequest(Object.assign(Object.create(null), { method: "GET", url, ...KEYS, timestamp: 1 })),
+      () => new lib.Client(KEYS).free(),
+    ];
+    for (const op of ops) {
+      const older = new lib.Client(KEYS);
+      let inside = 0;
+      for (let d = 0; d < 60 && inside < 3; d++) {
+        let caught;
+        const dive = () => {
+          try {
+            op();
+          } catch (e) {
+            caught = e;
+            return;
+          }
+          dive();
+        };
+        try {
+          dive();
+        } catch (e) {
+          caught = e;
+        }
+        ok(caught instanceof RangeError, "the dive ends in a stack overflow, got " + caught);
+        if (/wasm-function/.test(caught.stack || "")) inside++;
+      }
+      ok(inside >= 1, "a stack overflow was raised inside the module (else this case proves nothing)");
+      // The instance was replaced: a Client of the old one is refused, not used.
+      let refused;
+      try {
+        older.signRequest({ method: "GET", url });
+      } catch (e) {
+        refused = e;
+      }
+      ok(refused instanceof lib.NcloudError && refused.option === "client", "a Client of the old instance is refused, got " + refused);
+      older.free();
+      // The simulator checks the signature with node:crypto.
+      const client = new lib.Client(base);
+      const r = await client.exportBackup({ cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "pg-backups" });
+      eq(r.returnCode, "0", "the module still signs and sends");
+      client.free();
+    }
+  },
 };
 
 /**

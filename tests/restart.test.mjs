@@ -1,0 +1,131 @@
+// An exception that escapes the module (a JS stack overflow inside a call)
+// skips its clean-up; the instance is then replaced (pkg/instance.js). These
+// tests overflow the stack inside the module on purpose, then check that the
+// module still signs and sends, and that what the old instance held is
+// refused with an NcloudError rather than used.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { Client, NcloudError, exportBackup, signRequest } from "ncloud-pg-backup";
+import { generation, restart } from "../pkg/instance.js";
+import { startSimulator } from "../sim/server.mjs";
+
+const KEYS = { accessKey: "demo-access-key", secretKey: "demo-secret-key" }; // the simulator's
+const URL_ = "https://ncloud.apigw.ntruss.com/vpostgresql/v2/getCloudPostgresqlInstanceList?regionCode=KR&a=%20b";
+const TS = 1_700_000_000_000;
+// A backup file the simulator has.
+const EXPORT = { cloudPostgresqlInstanceNo: "1234567", fileName: "20261120_030005", bucketName: "pg-backups" };
+
+let sim;
+before(async () => {
+  sim = await startSimulator({ port: 0, quiet: true });
+});
+after(() => sim.close());
+
+/** node:crypto's signature for the same request: the independent check. */
+function expected(url = URL_, ts = TS) {
+  const u = new URL(url);
+  return createHmac("sha256", KEYS.secretKey).update(`GET ${u.pathname}${u.search}\n${ts}\n${KEYS.accessKey}`).digest("base64");
+}
+
+/** The module signs both ways and sends: what "still works" means here. */
+async function assertWorking() {
+  const fast = signRequest({ method: "GET", url: URL_, ...KEYS, timestamp: TS });
+  assert.equal(fast.headers["x-ncp-apigw-signature-v2"], expected());
+  const checked = signRequest(Object.assign(Object.create(null), { method: "GET", url: URL_, ...KEYS, timestamp: TS }));
+  assert.equal(checked.headers["x-ncp-apigw-signature-v2"], expected());
+  // The dives blocked the event loop for longer than the simulator keeps an
+  // idle connection: let fetch see those closed before it picks one.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const client = new Client({ ...KEYS, endpoint: sim.url });
+  assert.equal(client.signRequest({ method: "GET", url: URL_, timestamp: TS }).headers["x-ncp-apigw-signature-v2"], expected());
+  const r = await client.exportBackup(EXPORT);
+  assert.equal(r.returnCode, "0");
+  client.free();
+}
+
+/** Whether `error` is a stack overflow raised inside the module (its top frames are wasm's). */
+const insideModule = (error) => error instanceof RangeError && /wasm-function/.test(error.stack ?? "");
+
+/**
+ * Calls `op` at ever deeper stacks until the stack runs out, up to `dives`
+ * times or until three overflows were raised inside the module; returns how
+ * many were. `op` throws or returns a promise (whose rejection is collected
+ * after the dive). One was enough to break the module before it was restarted.
+ */
+async function overflow(op, dives = 60) {
+  let inside = 0;
+  for (let d = 0; d < dives && inside < 3; d++) {
+    const pending = [];
+    let caught;
+    // Nothing but a store in the catch: anything more (reading error.stack)
+    // would need stack there is none of. The error is looked at once unwound.
+    const dive = () => {
+      try {
+        const p = op();
+        if (p) pending.push(p);
+      } catch (error) {
+        caught = error;
+        return;
+      }
+      dive();
+    };
+    try {
+      dive();
+    } catch (error) {
+      caught = error; // the dive's own frame ran out first
+    }
+    if (!(caught instanceof RangeError)) throw caught;
+    if (insideModule(caught)) inside++;
+    for (const result of await Promise.allSettled(pending)) {
+      if (result.status === "rejected" && insideModule(result.reason)) inside++;
+    }
+  }
+  return inside;
+}
+
+const slowInput = () => Object.assign(Object.create(null), { method: "GET", url: URL_, ...KEYS, timestamp: 1 });
+const ops = {
+  "signRequest (fast path)": () => void signRequest({ method: "GET", url: URL_, ...KEYS, timestamp: 1 }),
+  "signRequest (validated path)": () => void signRequest(slowInput()),
+  "new Client": () => new Client(KEYS).free(),
+  "exportBackup (preparing the call)": () =>
+    exportBackup({ ...KEYS, endpoint: sim.url, cloudPostgresqlInstanceNo: "1", fileName: "f", bucketName: "b", maxRetries: 0, fetch: async () => Promise.reject(new Error("offline")) }),
+};
+
+for (const [name, op] of Object.entries(ops)) {
+  test(`a stack overflow inside the module during ${name} leaves it working`, { timeout: 60_000 }, async () => {
+    const before = generation;
+    const inside = await overflow(op);
+    // Without at least one overflow inside the module this test would prove nothing.
+    assert.ok(inside >= 1, `no stack overflow was raised inside the module in ${name}`);
+    assert.ok(generation > before, "the instance was replaced");
+    await assertWorking();
+  });
+}
+
+test("a Client from before a restart is refused with an NcloudError, and freeing it touches nothing", { timeout: 60_000 }, async () => {
+  const old = new Client({ ...KEYS, endpoint: sim.url });
+  restart();
+  assert.throws(() => old.signRequest({ method: "GET", url: URL_ }), (e) => e instanceof NcloudError && e.option === "client" && /create a new Client/.test(e.message));
+  await assert.rejects(old.exportBackup({ cloudPostgresqlInstanceNo: "1", fileName: "f", bucketName: "b" }), (e) => e instanceof NcloudError && e.option === "client");
+  assert.deepEqual(old.toJSON(), { freed: true });
+  assert.ok(!String(old).includes(KEYS.accessKey));
+  old.free(); // must not free its old pointer in the new instance
+  old.free();
+  for (let i = 0; i < 50; i++) new Client(KEYS).free(); // the new instance's heap is intact
+  await assertWorking();
+});
+
+test("a call in flight when the instance is replaced rejects with an NcloudError, and the module works", { timeout: 60_000 }, async () => {
+  let answer;
+  const body = JSON.stringify({ exportBackupToObjectStorageResponse: { requestId: "r", returnCode: "0", returnMessage: "success" } });
+  const fetch = () => new Promise((resolve) => (answer = () => resolve(new Response(body, { headers: { "content-type": "application/json" } }))));
+  const inFlight = exportBackup({ ...KEYS, cloudPostgresqlInstanceNo: "1", fileName: "f", bucketName: "b", fetch });
+  while (!answer) await new Promise((r) => setTimeout(r, 1));
+  restart();
+  answer();
+  await assert.rejects(inFlight, (e) => e instanceof NcloudError && e.kind === "bad_response" && /restarted/.test(e.message));
+  for (let i = 0; i < 50; i++) new Client(KEYS).free();
+  await assertWorking();
+});
