@@ -58,7 +58,7 @@ export function parseJsonBody(text) {
 }
 
 /** Whether `text` has no lone surrogate (`isWellFormed` is Node 20+, older runtimes get the regex). */
-const wellFormed = (text) => (typeof text.isWellFormed === "function" ? text.isWellFormed() : !/\p{Cs}/u.test(text));
+export const wellFormed = (text) => (typeof text.isWellFormed === "function" ? text.isWellFormed() : !/\p{Cs}/u.test(text));
 
 // Limits the module applies to an options object (src/options.rs), so that
 // nothing over them is copied into wasm memory: the keys read, and a value's
@@ -67,10 +67,13 @@ const MAX_OPTION_KEYS = 64;
 export const MAX_VALUE_LEN = 4096;
 const MAX_NAME_LEN = 200;
 // Codes added to kindOf's: reading the object's keys, or a value, threw; an
-// AbortSignal; a string too long to copy. And the flag for a name too long to copy.
+// AbortSignal; a string too long to copy; a string with a lone surrogate
+// (copied, it would become U+FFFD, and another value would be sent). And the
+// flag for a name too long to copy.
 const THREW = 11;
 const SIGNAL = 12;
 const LONG_STRING = 13;
+const LONE_SURROGATE = 14;
 const LONG_NAME = 16;
 
 const number = new DataView(new ArrayBuffer(8));
@@ -108,8 +111,8 @@ function bytesOf(text) {
  * character a code:
  * - the object's kind (`kindOf`'s, or THREW when its keys could not be read);
  * - for each option whose value is not undefined or null, up to
- *   MAX_OPTION_KEYS: the value's kind (`kindOf`'s, THREW, SIGNAL or
- *   LONG_STRING), with LONG_NAME added when the name is not copied; the name
+ *   MAX_OPTION_KEYS: the value's kind (`kindOf`'s, THREW, SIGNAL,
+ *   LONG_STRING or LONE_SURROGATE), with LONG_NAME added when the name is not copied; the name
  *   (its length, then itself) unless too long; then for a string its length
  *   and itself, for a number its 8 bytes (little-endian), one character each.
  *   After THREW nothing more is read.
@@ -138,6 +141,7 @@ export function readOptions(opts) {
     }
     if (kind === 0 || kind === 1) continue; // undefined or null: absent, as with optional arguments in JS
     if (kind === 5 && v.length > MAX_VALUE_LEN) kind = LONG_STRING;
+    else if (kind === 5 && !wellFormed(v)) kind = LONE_SURROGATE;
     else if ((kind === 8 || kind === 9) && isSignal(v)) kind = SIGNAL;
     if (name.length > MAX_NAME_LEN) text += String.fromCharCode(kind | LONG_NAME);
     else text += String.fromCharCode(kind, name.length) + name;

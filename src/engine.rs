@@ -17,7 +17,7 @@ pub struct RawResponse {
     pub status: u16,
     /// The body, decoded.
     pub body: Decoded,
-    /// `Retry-After` in delta-seconds, as milliseconds (an HTTP date is ignored).
+    /// `Retry-After` (delta-seconds, or an HTTP date: `src/js/transport.rs`), as milliseconds.
     pub retry_after_ms: Option<u32>,
 }
 

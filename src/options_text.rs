@@ -69,10 +69,11 @@ pub struct JsOptions<'a> {
 
 /// Codes `readOptions` (js/values.js) adds to `kindOf`'s: reading the
 /// object's keys, or an option's value, threw; an AbortSignal; a string too
-/// long to copy. And the flag for a name too long to copy.
+/// long to copy; a string with a lone surrogate. And the flag for a name too long to copy.
 const THREW: u32 = 11;
 const SIGNAL: u32 = 12;
 const LONG_STRING: u32 = 13;
+const LONE_SURROGATE: u32 = 14;
 const LONG_NAME: u32 = 16;
 
 /// The options as `readOptions` (js/values.js) wrote them: the UTF-8 of
@@ -87,6 +88,9 @@ pub type OptionsText = zeroize::Zeroizing<Vec<u8>>;
 pub fn read<'a>(text: &'a [u8], function: &str, optional: bool) -> Result<JsOptions<'a>> {
     read_text(std::str::from_utf8(text).map_err(|_| unreadable())?, function, optional)
 }
+
+/// How a message names a string with a lone surrogate.
+pub const LONE: &str = "a string with a lone surrogate (half of a UTF-16 pair)";
 
 fn unreadable() -> Error {
     Error::option("options", "the options object could not be read")
@@ -122,6 +126,7 @@ fn read_text<'a>(mut text: &'a str, function: &str, optional: bool) -> Result<Js
             }
             SIGNAL => Opt::Signal,
             LONG_STRING => Opt::Other("a string over 4096 characters"),
+            LONE_SURROGATE => Opt::Other(LONE),
             k => match Kind::from_code(k) {
                 Kind::Str(_) => Opt::Str(piece(&mut text).ok_or_else(unreadable)?),
                 Kind::Number => Opt::Num(number(&mut text).ok_or_else(unreadable)?),
@@ -256,6 +261,7 @@ mod tests {
             (7, "fetch"),
             (SIGNAL, "signal"),
             (LONG_STRING, "long"),
+            (LONE_SURROGATE, "lone"),
             (6, "arr"),
             (9, "obj"),
             (10, "sym"),
@@ -272,6 +278,7 @@ mod tests {
             ("fetch", Opt::Func),
             ("signal", Opt::Signal),
             ("long", Opt::Other("a string over 4096 characters")),
+            ("lone", Opt::Other(LONE)),
             ("arr", Opt::Other("an array")),
             ("obj", Opt::Other("an object")),
             ("sym", Opt::Other("a symbol or bigint")),

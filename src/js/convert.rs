@@ -32,6 +32,9 @@ extern "C" {
     /// does not parse); `undefined` otherwise. Never throws.
     #[wasm_bindgen(js_name = parseJsonBody)]
     fn parse_json_body(text: &JsValue) -> JsValue;
+    /// Whether a string has no lone surrogate (copied, one would become U+FFFD).
+    #[wasm_bindgen(js_name = wellFormed)]
+    fn well_formed(text: &JsValue) -> bool;
 }
 
 #[wasm_bindgen]
@@ -115,9 +118,10 @@ pub struct Budget {
     bytes: usize,
     values: usize,
     depth: u32,
-    /// Whether a key's length is checked before it is copied: a caller's
-    /// object can have a key of any length; a parsed answer's keys are parts
-    /// of a body already capped.
+    /// Whether a key's length is checked before it is copied, and strings
+    /// and keys with a lone surrogate are refused: a caller's object can have
+    /// a key of any length, and any string; a parsed answer's keys are parts
+    /// of a body already capped, and its text is well formed (js/values.js).
     check_keys: bool,
 }
 
@@ -152,6 +156,9 @@ pub fn js_to_json(v: &JsValue, budget: &mut Budget) -> Option<Value> {
     let k = kind(v);
     if let Kind::Str(len) = k {
         budget.take(len as usize * 3)?; // UTF-16 units to at most 3 UTF-8 bytes each
+        if budget.check_keys && !well_formed(v) {
+            return None;
+        }
         return Some(Value::Str(v.as_string()?));
     }
     budget.take(8)?;
@@ -177,8 +184,11 @@ pub fn js_to_json(v: &JsValue, budget: &mut Budget) -> Option<Value> {
     } else {
         let mut fields = Vec::new();
         for key in object_keys(v).ok()?.iter() {
-            let name =
-                if budget.check_keys { short_string(&key, (budget.bytes / 3) as u32)? } else { key.as_string()? };
+            let name = if budget.check_keys {
+                well_formed(&key).then(|| short_string(&key, (budget.bytes / 3) as u32))??
+            } else {
+                key.as_string()?
+            };
             budget.take(name.len())?;
             let item = Reflect::get(v, &key).ok()?;
             fields.push((name, js_to_json(&item, budget)?));

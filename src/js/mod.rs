@@ -222,7 +222,8 @@ fn read_call(action: &JsValue, params: &JsValue) -> Result<(String, Vec<(String,
         let value = js_to_json(params, &mut convert::Budget::params()).ok_or_else(|| {
             Error::option(
                 "params",
-                "params must be a plain object of strings, whole numbers, booleans and arrays, at most 256 KiB",
+                "params must be a plain object of strings (no lone surrogates), whole numbers, booleans and arrays, \
+                 of at most about 85,000 characters in all",
             )
         })?;
         encode::flatten(&value)?

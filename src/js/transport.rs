@@ -41,11 +41,18 @@ pub fn read_answer(response: &JsValue, text: &JsValue) -> Result<RawResponse> {
             .ok()
             .and_then(|f| f.call1(&headers, &JsValue::from_str("retry-after")).ok())
             .and_then(|v| v.as_string())
-            .and_then(|v| crate::engine::retry_after_ms(&v))
+            .and_then(|v| crate::engine::retry_after_ms(&v).or_else(|| http_date_ms(&v)))
     } else {
         None
     };
     Ok(RawResponse { status, body, retry_after_ms: retry_after })
+}
+
+/// `Retry-After` as an HTTP date (RFC 9110 allows it as well as seconds): the
+/// milliseconds until then, by the runtime's `Date.parse`; a date past is no wait.
+fn http_date_ms(header: &str) -> Option<u32> {
+    let at = js_sys::Date::parse(header);
+    at.is_finite().then(|| (at - js_sys::Date::now()).clamp(0.0, f64::from(u32::MAX)) as u32)
 }
 
 /// Why an attempt failed, as `pkg/transport.js` tells it.

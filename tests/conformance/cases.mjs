@@ -219,6 +219,14 @@ export const cases = {
     const [first, second] = await s.requests();
     const waited = Date.parse(second.receivedAt) - Date.parse(first.receivedAt);
     ok(waited >= 900, `waited ${waited} ms, the server asked for 1000`);
+    // The other form RFC 9110 allows: an HTTP date (whole seconds, so 2.5 s from now is 1.5–2.5 s away).
+    await s.reset();
+    await s.inject({ type: "throttle", headers: { "retry-after": new Date(Date.now() + 2500).toUTCString() } });
+    const r2 = await lib.exportBackup({ ...base, cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "pg-backups" });
+    eq(r2.returnCode, "0", "success after the wait");
+    const [a, b] = await s.requests();
+    const dated = Date.parse(b.receivedAt) - Date.parse(a.receivedAt);
+    ok(dated >= 1000, `waited ${dated} ms, the server asked until a date at least 1.5 s away`);
   },
 
   async "retries: gives up after maxRetries with attempts counted"({ lib, s, base }) {
@@ -312,7 +320,7 @@ export const cases = {
 
     // A Retry-After too large for any integer still ends the retries.
     const throttled = '{"error":{"errorCode":"410","message":"Throttle Limited"}}';
-    for (const after of ["4294967296", "99999999999999999999"]) {
+    for (const after of ["4294967296", "99999999999999999999", new Date(Date.now() + 3_600_000).toUTCString()]) {
       const e = await rejects(lib, () => lib.exportBackup({ ...exportOpts, fetch: answer(throttled, 429, after) }), "throttled");
       eq(e.attempts, 1, `no retry after Retry-After: ${after}`);
     }
@@ -678,6 +686,37 @@ export const cases = {
     await s.clearFaults();
     const r = await lib.exportBackup({ ...base, cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "pg-backups" });
     eq(r.returnCode, "0", "still works");
+  },
+
+  async "a lone surrogate in an option or a call() parameter is refused, not sent as U+FFFD"({ lib, s, base }) {
+    // Copied as UTF-8, an unpaired half of a UTF-16 pair becomes U+FFFD: another
+    // value would be sent (and signed), so it is refused before anything is.
+    const exportOpts = { ...base, cloudPostgresqlInstanceNo: PROD, bucketName: "pg-backups" };
+    for (const fileName of ["a\uD800b", "\uDC00", "x\uD83D"]) {
+      const e = await rejects(lib, () => lib.exportBackup({ ...exportOpts, fileName }), "invalid_options");
+      eq(e.option, "fileName", "option at fault");
+      ok(/lone surrogate/.test(e.message), "the message says why: " + e.message);
+    }
+    for (const [input, option] of [
+      [{ method: "GET", url: "https://h/x", ...KEYS, secretKey: "s\uDC00" }, "secretKey"],
+      [{ method: "GET", url: "https://h/\uD800", ...KEYS }, "url"],
+    ]) {
+      let e;
+      try {
+        lib.signRequest(input);
+      } catch (x) {
+        e = x;
+      }
+      ok(e instanceof lib.NcloudError && e.kind === "invalid_options" && e.option === option, `signRequest refuses a lone surrogate in ${option}, got ${e}`);
+    }
+    for (const params of [{ k: "a\uD800" }, { ["k\uDC00"]: "v" }, { list: [{ name: "\uD800" }] }]) {
+      const e = await rejects(lib, () => lib.call("getCloudPostgresqlBucketList", params, base), "invalid_options");
+      eq(e.option, "params", "option at fault");
+    }
+    eq((await s.requests()).length, 0, "nothing was sent");
+    // A whole pair is a character like any other.
+    const e = await rejects(lib, () => lib.exportBackup({ ...exportOpts, fileName: "backup 😀" }), "service");
+    eq(e.code, "5001101", "a file name with an emoji reaches the service: " + e.message);
   },
 
   async "a JS stack overflow inside a call leaves the module working (the instance is replaced)"({ lib, base }) {
