@@ -23,13 +23,14 @@ export { NcloudError };
 // transport.js. `defaultFetch`: a Client's.
 function send(prepare, opts, defaultFetch) {
   const [bytes, signal, fetch] = readOptions(opts);
-  let job;
+  let job, born;
   try {
-    job = entered(() => thenWipe(bytes, prepare));
+    // The job's instance, read before any restart the call may end with (pkg/instance.js).
+    [job, born] = entered(() => [thenWipe(bytes, prepare), generation]);
   } catch (error) {
     return Promise.reject(error); // the module's NcloudError, or what escaped it (pkg/instance.js)
   }
-  return run(job, fetch ?? defaultFetch, signal);
+  return run(job, fetch ?? defaultFetch, signal, born);
 }
 
 /**

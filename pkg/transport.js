@@ -13,10 +13,10 @@ import { entered, generation } from "./instance.js";
  * Runs a prepared job (from `__job`) to its result, with the caller's `fetch`
  * and `AbortSignal` (each `undefined` when not given). Rejects only with the
  * NcloudError the module throws, or the one that says the module was
- * restarted meanwhile (pkg/instance.js).
+ * restarted meanwhile (pkg/instance.js). `born`: the generation of the
+ * instance that made the job.
  */
-export async function run(job, fetchFn, signal) {
-  const born = generation;
+export async function run(job, fetchFn, signal, born = generation) {
   /** `step(job)` in the module, if the job's instance is still the current one. */
   const inModule = (step) => {
     if (generation !== born) throw restarted();
@@ -33,7 +33,7 @@ export async function run(job, fetchFn, signal) {
       const [url, method, body, ...pairs] = inModule((j) => j.request()).split("\n");
       const headers = {};
       for (let i = 0; i < pairs.length; i += 2) headers[pairs[i]] = pairs[i + 1];
-      if (typeof AbortController !== "function") job.report("network", new Error("this runtime has no AbortController"));
+      if (typeof AbortController !== "function") inModule((j) => j.report("network", new Error("this runtime has no AbortController")));
       const attempt = attemptSignal(signal, timeoutMs, fetchFn);
       const init = { method, headers, signal: attempt.signal };
       if (body) init.body = body;
