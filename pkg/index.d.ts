@@ -211,7 +211,12 @@ export function signRequest(input: SignRequestInput): { headers: SignedHeaders; 
 export type ClientConfig = Credentials & TransportOptions;
 type PerCall<T> = TransportOptions & CallOptions & T;
 
-/** Credentials and transport settings once. The secret is kept only as a prepared HMAC key. */
+/**
+ * Credentials and transport settings once. The secret is kept only as a prepared HMAC key.
+ * If an exception ever escapes the module (a JS stack overflow inside a call), the module is
+ * restarted and a Client made before refuses every call with an `invalid_options` NcloudError
+ * (`option: "client"`): create a new one.
+ */
 export class Client {
   constructor(config: ClientConfig);
   exportBackup(opts: PerCall<ExportBackupParams>): Promise<ExportBackupResult>;
