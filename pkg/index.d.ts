@@ -231,8 +231,8 @@ export class Client {
   ): Promise<Record<string, unknown>>;
   /** `signRequest` with the Client's credentials (its prepared HMAC key). */
   signRequest(input: Omit<SignRequestInput, "accessKey" | "secretKey">): { headers: SignedHeaders; timestamp: number };
-  /** `{ accessKey, endpoint, secretKey: "<hidden>" }`. */
-  toJSON(): { accessKey: string; endpoint: string; secretKey: "<hidden>" };
+  /** `{ accessKey, endpoint, secretKey: "<hidden>" }`; `{ freed: true }` once freed (or restarted). */
+  toJSON(): { accessKey: string; endpoint: string; secretKey: "<hidden>" } | { freed: true };
   toString(): string;
   /** Wipes the prepared key and releases its wasm memory now instead of at garbage collection; a second call does nothing. */
   free(): void;

@@ -26,7 +26,9 @@ export async function typical(): Promise<string> {
   const sig: string = headers["x-ncp-apigw-signature-v2"];
   const client = new Client({ ...keys, site: "gov", maxRetries: 0 });
   const viaClient = await client.exportBackup({ cloudPostgresqlInstanceNo: no, fileName: "f", bucketName: "b" });
-  return `${size}${status}${String(any)}${timestamp}${sig}${viaClient.requestId}`;
+  const shown = client.toJSON();
+  const who: string = "freed" in shown ? "freed" : shown.accessKey;
+  return `${size}${status}${String(any)}${timestamp}${sig}${viaClient.requestId}${who}`;
 }
 
 export function handle(e: unknown): NcloudErrorKind | undefined {
