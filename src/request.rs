@@ -13,9 +13,7 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
 pub const DEFAULT_ORIGIN: &str = "https://ncloud.apigw.ntruss.com";
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 
-/// An action's parameters as sent, in order. (Names borrowed from the
-/// actions' table where they can be: 0.3 µs less a call for 0.3 KB more gzip
-/// of wasm, not kept.)
+/// An action's parameters as sent, in order.
 pub type Params = Vec<(String, String)>;
 
 /// Everything needed to send one action, defaults applied and checked.

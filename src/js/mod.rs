@@ -12,7 +12,7 @@ use crate::encode;
 use crate::error::{Error, Result};
 use crate::options::{self, Scope, Settings};
 use crate::options_text::{self, OptionsText};
-use crate::request::{self, Plan};
+use crate::request::{self, Params, Plan};
 pub use convert::parse_json;
 use convert::{js_to_json, to_js, to_value};
 use js_sys::Array;
@@ -213,7 +213,7 @@ impl Client {
 }
 
 /// `call()`'s action name and parameter object, checked and flattened NCP's way.
-fn read_call(action: &JsValue, params: &JsValue) -> Result<(String, Vec<(String, String)>)> {
+fn read_call(action: &JsValue, params: &JsValue) -> Result<(String, Params)> {
     let name = convert::short_string(action, 100).unwrap_or_default();
     actions::check_action_name(&name)?;
     let params = if params.is_undefined() || params.is_null() {
