@@ -9,6 +9,7 @@ import { createHmac } from "node:crypto";
 import { Client, NcloudError, exportBackup, signRequest } from "ncloud-pg-backup";
 import { generation, restart } from "../pkg/instance.js";
 import { startSimulator } from "../sim/server.mjs";
+import { overflowsInside } from "./conformance/cases.mjs";
 
 const KEYS = { accessKey: "demo-access-key", secretKey: "demo-secret-key" }; // the simulator's
 const URL_ = "https://ncloud.apigw.ntruss.com/vpostgresql/v2/getCloudPostgresqlInstanceList?regionCode=KR&a=%20b";
@@ -44,46 +45,6 @@ async function assertWorking() {
   client.free();
 }
 
-/** Whether `error` is a stack overflow raised inside the module (its top frames are wasm's). */
-const insideModule = (error) => error instanceof RangeError && /wasm-function/.test(error.stack ?? "");
-
-/**
- * Calls `op` at ever deeper stacks until the stack runs out, up to `dives`
- * times or until three overflows were raised inside the module; returns how
- * many were. `op` throws or returns a promise (whose rejection is collected
- * after the dive). One was enough to break the module before it was restarted.
- */
-async function overflow(op, dives = 60) {
-  let inside = 0;
-  for (let d = 0; d < dives && inside < 3; d++) {
-    const pending = [];
-    let caught;
-    // Nothing but a store in the catch: anything more (reading error.stack)
-    // would need stack there is none of. The error is looked at once unwound.
-    const dive = () => {
-      try {
-        const p = op();
-        if (p) pending.push(p);
-      } catch (error) {
-        caught = error;
-        return;
-      }
-      dive();
-    };
-    try {
-      dive();
-    } catch (error) {
-      caught = error; // the dive's own frame ran out first
-    }
-    if (!(caught instanceof RangeError)) throw caught;
-    if (insideModule(caught)) inside++;
-    for (const result of await Promise.allSettled(pending)) {
-      if (result.status === "rejected" && insideModule(result.reason)) inside++;
-    }
-  }
-  return inside;
-}
-
 const slowInput = () => Object.assign(Object.create(null), { method: "GET", url: URL_, ...KEYS, timestamp: 1 });
 const ops = {
   "signRequest (fast path)": () => void signRequest({ method: "GET", url: URL_, ...KEYS, timestamp: 1 }),
@@ -96,7 +57,7 @@ const ops = {
 for (const [name, op] of Object.entries(ops)) {
   test(`a stack overflow inside the module during ${name} leaves it working`, { timeout: 60_000 }, async () => {
     const before = generation;
-    const inside = await overflow(op);
+    const inside = await overflowsInside(op);
     // Without at least one overflow inside the module this test would prove nothing.
     assert.ok(inside >= 1, `no stack overflow was raised inside the module in ${name}`);
     assert.ok(generation > before, "the instance was replaced");
