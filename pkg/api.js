@@ -10,7 +10,7 @@ import {
 } from "./gen/ncloud_pg_backup.js";
 import { NcloudError } from "./gen/error.js";
 import { MAX_VALUE_LEN, readOptions } from "./gen/values.js";
-import { afterRestart, entered, generation } from "./instance.js";
+import { afterRestart, entered, generation, intact } from "./instance.js";
 import { run } from "./transport.js";
 
 export { NcloudError };
@@ -34,12 +34,14 @@ function send(prepare, opts, defaultFetch) {
 }
 
 /**
- * `use(bytes)` for the options' bytes, which are wiped as soon as it returns
- * or throws, before any caller's code (a fetch) runs: the module has its copy
+ * `use(bytes)` for the options' bytes (unless a call nested in this one broke
+ * the instance meanwhile), which are wiped as soon as it returns or throws,
+ * before any caller's code (a fetch) runs: the module has its copy
  * (and wipes it); this one may hold the secret key.
  */
 function thenWipe(bytes, use) {
   try {
+    intact(); // the caller's getters have run (readOptions)
     return use(bytes);
   } finally {
     bytes.fill(0);
@@ -187,7 +189,8 @@ function take(length) {
 export const signRequest = (input) => entered(() => sign(input));
 
 function sign(input) {
-  const f = plainFields(input, true);
+  const f = plainFields(input, true); // runs the input's getters
+  intact();
   if (f && text(f.accessKey) && text(f.secretKey) && put(f.method, f.url, f.accessKey, f.secretKey)) {
     const timestamp = timestampOf(f);
     const length = __signFast(f.method.length, f.url.length, f.accessKey.length, f.secretKey.length, f.clockOffsetMs, timestamp);
@@ -233,6 +236,7 @@ export class Client extends WasmClient {
   #live() {
     if (!this.__wbg_ptr) throw freed();
     if (this.#generation !== generation) throw stale();
+    intact();
     return this;
   }
 

@@ -30,29 +30,68 @@ export function afterRestart(f) {
 }
 
 /**
- * `enter()`, which calls into the module. An exception that is not an
- * NcloudError is rethrown as it is (a stack overflow is the caller's to
- * see), and the instance is replaced when the outermost call ends.
+ * Why a call failed that was running when the instance broke, by an
+ * exception in a call nested in it (a getter the module called, calling in
+ * again) or in another call meanwhile: whatever it got from the broken
+ * instance is not to be trusted.
  */
-export function entered(enter) {
-  if (broken && depth === 0) restart();
-  depth++;
-  try {
-    return enter();
-  } catch (error) {
-    if (!(error instanceof NcloudError)) broken = true;
-    throw error;
-  } finally {
-    if (--depth === 0 && broken) restart();
-  }
+export function restarted() {
+  const message =
+    "the call was cut short: the module was restarted after an exception escaped it (such as running out of memory); call again";
+  return new NcloudError("bad_response", message);
 }
 
-/** Replaces the instance with a fresh one (for the tests too). */
+/**
+ * Throws `restarted()` if the instance broke while the call running now ran
+ * (a call nested in it, from a caller's getter, let an exception escape): for
+ * pkg/api.js, before it calls into the instance again after a caller's code.
+ */
+export function intact() {
+  if (broken) throw restarted();
+}
+
+/**
+ * `enter()`, which calls into the module. An exception that is not an
+ * NcloudError is rethrown as it is (a stack overflow is the caller's to
+ * see), and the instance is replaced when the outermost call ends. While it
+ * is broken, nothing enters it: a call nested in a running one is refused,
+ * and the running one's own result is thrown away for `restarted()`.
+ */
+export function entered(enter) {
+  if (broken) {
+    if (depth > 0) throw restarted();
+    restart();
+  }
+  depth++;
+  let result, failure;
+  let threw = false;
+  try {
+    result = enter();
+  } catch (error) {
+    threw = true;
+    failure = error;
+  }
+  depth--;
+  // Set during enter() by a call nested in it (at entry it was not).
+  const brokenInside = broken;
+  if (threw && !(failure instanceof NcloudError)) broken = true;
+  if (broken && depth === 0) restart();
+  if (brokenInside) throw restarted();
+  if (threw) throw failure;
+  return result;
+}
+
+/**
+ * Replaces the instance with a fresh one (for the tests too). It runs at the
+ * bottom of whatever stack overflowed, so it can overflow too: then the
+ * instance counts as broken still, and the next call replaces it first.
+ */
 export function restart() {
-  broken = false;
+  broken = true; // half replaced until the new instance is in place
   generation++;
   try {
     __wbg_reset_state();
+    broken = false;
   } finally {
     for (const f of onRestart) f();
   }

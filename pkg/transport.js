@@ -7,7 +7,7 @@
 // (README, Benchmarks: what we tried).
 
 import { NcloudError } from "./gen/error.js";
-import { entered, generation } from "./instance.js";
+import { entered, generation, restarted } from "./instance.js";
 
 /**
  * Runs a prepared job (from `__job`) to its result, with the caller's `fetch`
@@ -64,16 +64,6 @@ export async function run(job, fetchFn, signal, born = generation) {
     // Never into a new instance: the old one's memory went with it.
     if (generation === born) entered(() => job.free());
   }
-}
-
-/**
- * Why a call in flight failed when the module was restarted meanwhile (an
- * exception escaped it, in this call or another: pkg/instance.js).
- */
-function restarted() {
-  const message =
-    "the call was cut short: the module was restarted after an exception escaped it (such as running out of memory); call again";
-  return new NcloudError("bad_response", message);
 }
 
 /**

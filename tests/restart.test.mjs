@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { Client, NcloudError, exportBackup, signRequest } from "ncloud-pg-backup";
+import { Client, NcloudError, call, exportBackup, signRequest } from "ncloud-pg-backup";
 import { generation, restart } from "../pkg/instance.js";
 import { startSimulator } from "../sim/server.mjs";
 import { overflowsInside } from "./conformance/cases.mjs";
@@ -88,5 +88,86 @@ test("a call in flight when the instance is replaced rejects with an NcloudError
   answer();
   await assert.rejects(inFlight, (e) => e instanceof NcloudError && e.kind === "bad_response" && /restarted/.test(e.message));
   for (let i = 0; i < 50; i++) new Client(KEYS).free();
+  await assertWorking();
+});
+
+test("a restart that fails part-way (the stack ran out in it) is done again before the next call", { timeout: 60_000 }, async () => {
+  // The replacement runs at the bottom of the stack that overflowed, so it
+  // can overflow too: here the new instance cannot be made, once.
+  const Instance = WebAssembly.Instance;
+  WebAssembly.Instance = function () {
+    throw new RangeError("Maximum call stack size exceeded");
+  };
+  try {
+    assert.throws(() => restart(), RangeError);
+  } finally {
+    WebAssembly.Instance = Instance;
+  }
+  const before = generation;
+  const client = new Client(KEYS); // the first call replaces the instance first
+  assert.ok(generation > before, "the instance was replaced before the call");
+  client.free();
+  await assertWorking();
+  for (let i = 0; i < 50; i++) new Client(KEYS).free();
+  await assertWorking();
+});
+
+// Frames of 24 sizes for the dives below, so that where the stack runs out
+// moves from one dive to the next.
+const pads = Array.from({ length: 24 }, (_, n) => new Function("f", `let ${Array.from({ length: 2 * n + 1 }, (_, i) => `v${i} = ${i}`).join(", ")}; return f(v0);`));
+
+/**
+ * Runs `outer(getter)` 96 times (fewer once three were cut short), where
+ * `getter` calls `nested` at ever deeper stacks until it throws, as a
+ * caller's getter that calls the package again might. The outer call must
+ * give its right result, or an NcloudError; never anything else. Returns how
+ * many were cut short because a nested call broke the instance.
+ */
+async function nestedDives(outer, nested, right) {
+  let cutShort = 0;
+  for (let i = 0; i < 96 && cutShort < 3; i++) {
+    const pad = pads[i % pads.length];
+    const dive = () => {
+      try {
+        nested();
+      } catch {
+        return;
+      }
+      pad(dive);
+    };
+    let result, error;
+    try {
+      result = await outer(dive);
+    } catch (e) {
+      error = e;
+    }
+    if (error === undefined) right(result);
+    else {
+      assert.ok(error instanceof NcloudError, `the outer call failed with ${error}`);
+      if (/cut short/.test(error.message)) cutShort++;
+    }
+  }
+  return cutShort;
+}
+
+const answered = async () => ({ status: 200, headers: { get: () => null }, text: async () => '{"getCloudPostgresqlBucketListResponse":{"requestId":"r","returnCode":"0","returnMessage":"success","totalRows":0,"cloudPostgresqlBucketList":[]}}' });
+
+test("a stack overflow inside a call nested in another (a getter calling in) ends the outer one with an NcloudError", { timeout: 60_000 }, async () => {
+  const before = generation;
+  // The getter runs before the module is entered (signRequest reads its input in JS) ...
+  const signed = await nestedDives(
+    (dive) => signRequest({ method: "GET", get url() { dive(); return URL_; }, ...KEYS, timestamp: TS }),
+    () => signRequest({ method: "GET", url: URL_, ...KEYS, timestamp: TS }),
+    (r) => assert.equal(r.headers["x-ncp-apigw-signature-v2"], expected()),
+  );
+  // ... or by the module, reading call()'s parameters.
+  const called = await nestedDives(
+    (dive) => call("getCloudPostgresqlBucketList", { get pageNo() { dive(); return 1; } }, { ...KEYS, endpoint: sim.url, fetch: answered }),
+    () => new Client(KEYS).free(),
+    (r) => assert.equal(r.returnCode, "0"),
+  );
+  // Without a nested call that broke the instance this test would prove nothing.
+  assert.ok(signed >= 1 && called >= 1, `cut short: ${signed} signRequest, ${called} call()`);
+  assert.ok(generation > before, "the instance was replaced");
   await assertWorking();
 });
