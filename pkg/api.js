@@ -240,8 +240,27 @@ export class Client extends WasmClient {
     return this;
   }
 
+  /** Whether `c` is a Client, not freed, of the current instance (what toJSON and toString show). */
+  static #is(c) {
+    return typeof c === "object" && c !== null && #fetch in c && !!c.__wbg_ptr && c.#generation === generation;
+  }
+
+  /**
+   * Throws, for a method called on something that is not a Client (one taken
+   * off its Client, `const { signRequest } = client`), the NcloudError that
+   * says so, before anything else: such a mistake is the caller's alone and
+   * must not count as an exception escaping the module (pkg/instance.js).
+   */
+  static #check(c, method) {
+    if (typeof c !== "object" || c === null || !(#fetch in c)) {
+      const message = `Client#${method} was called on something that is not a Client: call it as client.${method}(…), or bind it to its Client`;
+      throw new NcloudError("invalid_options", message, { option: "client" });
+    }
+  }
+
   /** Wipes the prepared key and frees the module's memory for it; again, it does nothing. */
   free() {
+    Client.#check(this, "free");
     if (!this.__wbg_ptr) return;
     if (this.#generation !== generation) this.__destroy_into_raw(); // its memory went with the old instance
     else if (this.#preparing) this.#freeAfter = true;
@@ -249,6 +268,7 @@ export class Client extends WasmClient {
   }
 
   signRequest(input) {
+    Client.#check(this, "signRequest");
     return entered(() => this.#sign(input));
   }
 
@@ -264,27 +284,37 @@ export class Client extends WasmClient {
   }
 
   exportBackup(opts) {
-    return this.#send("exportBackup", opts);
+    return Client.#sending(this, "exportBackup", opts);
   }
 
   listInstances(opts) {
-    return this.#send("listInstances", opts);
+    return Client.#sending(this, "listInstances", opts);
   }
 
   listBackups(opts) {
-    return this.#send("listBackups", opts);
+    return Client.#sending(this, "listBackups", opts);
   }
 
   listBackupFiles(opts) {
-    return this.#send("listBackupFiles", opts);
+    return Client.#sending(this, "listBackupFiles", opts);
   }
 
   listBuckets(opts) {
-    return this.#send("listBuckets", opts);
+    return Client.#sending(this, "listBuckets", opts);
   }
 
   call(action, params, opts) {
-    return this.#send("call", opts, action, params);
+    return Client.#sending(this, "call", opts, action, params);
+  }
+
+  /** `c.#send(…)`, or a promise rejected with `#check`'s NcloudError. */
+  static #sending(c, name, opts, action, params) {
+    try {
+      Client.#check(c, name);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return c.#send(name, opts, action, params);
   }
 
   #send(name, opts, action, params) {
@@ -320,14 +350,14 @@ export class Client extends WasmClient {
 
   /** What `JSON.stringify(client)` shows: never the secret. */
   toJSON() {
-    if (!this.__wbg_ptr || this.#generation !== generation) return { freed: true };
+    if (!Client.#is(this)) return { freed: true };
     const [accessKey, endpoint] = this.#parts();
     return { accessKey, endpoint, secretKey: "<hidden>" };
   }
 
   /** What `String(client)` shows: never the secret. */
   toString() {
-    if (!this.__wbg_ptr || this.#generation !== generation) return "ncloud-pg-backup Client (freed)";
+    if (!Client.#is(this)) return "ncloud-pg-backup Client (freed)";
     return `ncloud-pg-backup Client (accessKey ${this.#key()}, secret key hidden)`;
   }
 }

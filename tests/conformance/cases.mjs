@@ -645,6 +645,21 @@ export const cases = {
     syncThrows(() => client.signRequest({ method: "GET", url: "https://h/x" }), "client");
     e = await rejects(lib, () => lib.exportBackup({ ...good, endpoint: s.url + "/a/%2e%2e" }), "invalid_options");
     eq(e.option, "endpoint", "dot segment in endpoint");
+    // A method taken off its Client is the caller's mistake alone: an
+    // NcloudError, and no restart of the module (which would end every Client).
+    const live = new lib.Client(KEYS);
+    const { signRequest, exportBackup, free } = live;
+    for (const self of [undefined, {}, Object.create(lib.Client.prototype)]) {
+      syncThrows(() => signRequest.call(self, { method: "GET", url: "https://h/x" }), "client");
+      syncThrows(() => free.call(self), "client");
+      const pending = exportBackup.call(self, { cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b" });
+      ok(pending instanceof Promise, "a promise, not a synchronous throw");
+      e = await rejects(lib, () => pending, "invalid_options");
+      eq(e.option, "client", "option at fault");
+      eq(lib.Client.prototype.toJSON.call(self), { freed: true }, "toJSON of what is not a Client");
+    }
+    eq(live.signRequest({ method: "GET", url: "https://h/x", timestamp: 1 }).timestamp, 1, "the Client still works");
+    live.free();
     // A getter that frees the Client it is passed to: the freed Client says so,
     // however often (a call into the module with a freed Client's null pointer
     // throws through its frames, and some thousands of those broke it).
