@@ -28,7 +28,8 @@ test:
 	@# The JS surface compiles only for wasm (skipped on the Debian fallback, which has no rustup target).
 	@if [ ! -f .tools/debian-web ]; then cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings; fi
 	cargo test --quiet --workspace
-	node --test --test-reporter=spec tests/
+	@# No test may hang CI for its 90 minutes: each has ten at most (some set less).
+	node --test --test-reporter=spec --test-timeout=600000 tests/
 
 # The demo page against the local simulator: http://127.0.0.1:$(PORT)/
 demo: pkg

@@ -1,6 +1,6 @@
 # Sourced by the scripts in this folder: PATH and the wasm build command that
 # setup.sh chose for this machine.
-export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/node_modules/.bin:$PATH" # where cargo install puts the CLI
 
 # `cargo_wasm build …` builds for wasm32-unknown-unknown with std rebuilt
 # from source for size: panics abort on the spot (no panic messages or

@@ -33,7 +33,7 @@ fi
 # 2. The wasm-bindgen CLI at exactly the version of the wasm-bindgen crate in Cargo.lock.
 want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $want"; then
-  say "installing wasm-bindgen-cli $want (about 3 minutes, once)"
+  say "installing wasm-bindgen-cli $want (3 to 7 minutes, once)"
   # No --locked: the registry here may lack the newest patch releases its lock file names.
   cargo install -q wasm-bindgen-cli --version "$want" --force
 fi

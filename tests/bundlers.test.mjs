@@ -2,7 +2,7 @@
 // Vite and by webpack 5, then run in headless Chromium against the simulator.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -65,6 +65,7 @@ for (const [name, bundle] of [["vite", buildWithVite], ["webpack 5", buildWithWe
     } finally {
       await tab.close();
       await site.close();
+      rmSync(outDir, { recursive: true, force: true });
     }
   });
 }

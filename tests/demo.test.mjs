@@ -15,7 +15,7 @@ const SECRET = "demo-secret-key";
 const SPECIAL_FILE = "manual 2026/11/18 #1 a+b&c=d 100% 백업 (!*')";
 
 const CHROMIUM = {
-  executablePath: "/usr/bin/chromium",
+  executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium", // as tests/helpers/chromium.mjs
   args: [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -3,7 +3,7 @@
 // .wasm file kept as a module that workerd compiles ahead of time.
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -36,5 +36,8 @@ export async function startWorker(entry, { bindings = {}, compatibilityDate = "2
     bindings,
   });
   await mf.ready;
+  // The bundle's folder goes with the Worker.
+  const dispose = mf.dispose.bind(mf);
+  mf.dispose = () => dispose().finally(() => rmSync(dirname(scriptPath), { recursive: true, force: true }));
   return mf;
 }
