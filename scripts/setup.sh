@@ -26,7 +26,8 @@ elif say "adding the wasm32-unknown-unknown target and rust-src" &&
 else
   say "rustup could not add the target; using Debian's rustc-web (std rebuilt from source)"
   apt_install rustc-web cargo-web rust-web-src lld-22
-  rustup toolchain link debian-web /usr
+  # Linked once per machine: another clone may have done it already.
+  rustup toolchain list | grep -q '^debian-web' || rustup toolchain link debian-web /usr
   touch .tools/debian-web
 fi
 
