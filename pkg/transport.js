@@ -6,7 +6,6 @@
 // inside Rust made the package smaller and each request cheaper
 // (README, Benchmarks: what we tried).
 
-import { NcloudError } from "./gen/error.js";
 import { entered, generation, restarted } from "./instance.js";
 
 /**
