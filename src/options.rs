@@ -628,8 +628,14 @@ pub fn describe(name: &str) -> &'static str {
     }
 }
 
+/// Unknown names longer than this many bytes (the longest known one is 25)
+/// are not echoed: such a "name" is more likely a value put where a name
+/// goes, and could be a secret (NCP's secret keys are 40 characters).
+const MAX_SHOWN_NAME: usize = 32;
+
 /// `invalid_options` for a name this object may not hold, with the nearest known name.
 fn unknown(name: &str, scope: Scope) -> Error {
+    let name = if name.len() > MAX_SHOWN_NAME { "(a name too long to show)" } else { name };
     let mut m = String::new();
     if CREDENTIALS.contains(&name) && scope.on_client() {
         m.push_str(name);
@@ -656,10 +662,10 @@ fn unknown_among(name: &str, candidates: &[&str]) -> Error {
     Error::option(name, m)
 }
 
-/// Quotes an unknown option name for a message, clipped and without control characters.
+/// Quotes an unknown option name (at most [`MAX_SHOWN_NAME`] bytes) for a message, without control characters.
 fn quote(name: &str) -> String {
     let mut q = String::from("\"");
-    q.extend(name.chars().filter(|c| !c.is_control()).take(40));
+    q.extend(name.chars().filter(|c| !c.is_control()));
     q.push('"');
     q
 }
@@ -778,6 +784,20 @@ mod tests {
         assert!(e.message.contains("did you mean accessKey?"), "{}", e.message);
         let e = err(with(full(), "zzzzzzzzzz", s("x")));
         assert!(e.message.contains("known options:"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_long_unknown_name_is_not_echoed() {
+        // A secret key put where a name goes (NCP's are 40 characters).
+        let secret = "Z9yX8wV7uT6sR5qP4oN3mL2kJ1iH0gF9eD8cB7aA";
+        let e = err(with(full(), secret, s("x")));
+        assert_eq!(e.option.as_deref(), Some("(a name too long to show)"));
+        assert!(!e.message.contains(&secret[..8]), "{}", e.message);
+        // Up to 32 characters the name is shown, control characters left out.
+        let name = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\u{7}y"; // 32 bytes
+        let e = err(with(full(), name, s("x")));
+        assert_eq!(e.option.as_deref(), Some(name));
+        assert!(e.message.contains("\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxy\""), "{}", e.message);
     }
 
     #[test]
