@@ -85,11 +85,18 @@ pub fn decode(body: &str) -> Decoded {
 }
 
 fn bad(status: u16, what: &str) -> Error {
-    let mut m = String::from("NCP's answer could not be read: HTTP ");
+    // A 429 means too many requests whoever sent it (a proxy in front of
+    // NCP, say) and whatever its body: throttled, as NCP's own are.
+    let throttled = status == 429;
+    let mut m =
+        String::from(if throttled { "too many requests: HTTP " } else { "NCP's answer could not be read: HTTP " });
     m.push_str(&integer_text(f64::from(status)).unwrap_or_default());
     m.push_str(" with ");
     m.push_str(what);
-    Error::new(Kind::BadResponse, m).with_status(status)
+    if throttled {
+        m.push_str("; slow down (429s are retried automatically up to maxRetries)");
+    }
+    Error::new(if throttled { Kind::Throttled } else { Kind::BadResponse }, m).with_status(status)
 }
 
 /// `{"errorCode":"200","message":"Authentication Failed","details":"…"}` from the API Gateway.
@@ -370,6 +377,12 @@ mod tests {
         ] {
             let e = read_text("a", true, status, body).unwrap_err();
             assert_eq!((e.kind, e.status), (Kind::BadResponse, Some(status)), "{body:?}");
+        }
+        // A 429 is throttled whatever its body (a proxy's, say).
+        for body in ["{}", "<html><body>Too Many Requests</body></html>", ""] {
+            let e = read_text("a", true, 429, body).unwrap_err();
+            assert_eq!((e.kind, e.status), (Kind::Throttled, Some(429)), "{body:?}");
+            assert!(e.message.starts_with("too many requests: HTTP 429 with "), "{}", e.message);
         }
     }
 

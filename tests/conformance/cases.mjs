@@ -242,6 +242,10 @@ export const cases = {
     await s.inject({ type: "unavailable" });
     e = await rejects(lib, () => lib.exportBackup(opts), "gateway");
     eq([e.status, e.code, e.retryable], [503, "500", true], "unavailable");
+    // A 429 in no shape of NCP's (a proxy's page) is throttled too, and retried.
+    await s.inject({ type: "status", status: 429, body: "<html><body>Too Many Requests</body></html>", contentType: "text/html", times: 2 });
+    e = await rejects(lib, () => lib.exportBackup({ ...opts, maxRetries: 1 }), "throttled");
+    eq([e.status, e.code, e.retryable, e.attempts], [429, undefined, true, 2], "a proxy's 429");
   },
 
   async "retries: 429 then 503 then success, each attempt signed afresh"({ lib, s, base }) {
