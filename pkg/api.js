@@ -10,7 +10,7 @@ import {
 } from "./gen/ncloud_pg_backup.js";
 import { NcloudError } from "./gen/error.js";
 import { MAX_VALUE_LEN, readOptions } from "./gen/values.js";
-import { afterRestart, entered, generation, intact } from "./instance.js";
+import { afterRestart, entered, generation, healthy, intact } from "./instance.js";
 import { run } from "./transport.js";
 
 export { NcloudError };
@@ -240,9 +240,9 @@ export class Client extends WasmClient {
     return this;
   }
 
-  /** Whether `c` is a Client, not freed, of the current instance (what toJSON and toString show). */
+  /** Whether `c` is a Client, not freed, of the current instance and that instance is not broken (what toJSON and toString show). */
   static #is(c) {
-    return typeof c === "object" && c !== null && #fetch in c && !!c.__wbg_ptr && c.#generation === generation;
+    return typeof c === "object" && c !== null && #fetch in c && !!c.__wbg_ptr && c.#generation === generation && healthy();
   }
 
   /**
@@ -262,7 +262,8 @@ export class Client extends WasmClient {
   free() {
     Client.#check(this, "free");
     if (!this.__wbg_ptr) return;
-    if (this.#generation !== generation) this.__destroy_into_raw(); // its memory went with the old instance
+    // Its memory went with the old instance, or goes with this broken one: never called into.
+    if (this.#generation !== generation || !healthy()) this.__destroy_into_raw();
     else if (this.#preparing) this.#freeAfter = true;
     else entered(() => super.free());
   }

@@ -37,7 +37,7 @@ export function afterRestart(f) {
  */
 export function restarted() {
   const message =
-    "the call was cut short: the module was restarted after an exception escaped it (such as running out of memory); call again";
+    "the call was cut short: the module was restarted after an exception escaped it (such as a JS stack overflow inside a call); call again";
   return new NcloudError("bad_response", message);
 }
 
@@ -49,6 +49,9 @@ export function restarted() {
 export function intact() {
   if (broken) throw restarted();
 }
+
+/** Whether the instance is not broken (a Client's free() and what it shows ask). */
+export const healthy = () => !broken;
 
 /**
  * `enter()`, which calls into the module. An exception that is not an
@@ -87,12 +90,23 @@ export function entered(enter) {
  * instance counts as broken still, and the next call replaces it first.
  */
 export function restart() {
-  broken = true; // half replaced until the new instance is in place
+  broken = true; // half replaced until the new instance and the views of its memory are in place
   generation++;
   try {
     __wbg_reset_state();
-    broken = false;
+  } catch (error) {
+    // Tried again at once on an empty stack, so that no finalizer of an
+    // old object runs into the broken instance meanwhile (else the next call does).
+    queueMicrotask(() => {
+      try {
+        if (broken && depth === 0) restart();
+      } catch {
+        // still broken: the next call replaces it first
+      }
+    });
+    throw error;
   } finally {
     for (const f of onRestart) f();
   }
+  broken = false;
 }

@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { Client, NcloudError, call, exportBackup, signRequest } from "ncloud-pg-backup";
-import { generation, restart } from "../pkg/instance.js";
+import { entered, generation, healthy, restart } from "../pkg/instance.js";
 import { startSimulator } from "../sim/server.mjs";
 import { overflowsInside } from "./conformance/cases.mjs";
 
@@ -91,9 +91,8 @@ test("a call in flight when the instance is replaced rejects with an NcloudError
   await assertWorking();
 });
 
-test("a restart that fails part-way (the stack ran out in it) is done again before the next call", { timeout: 60_000 }, async () => {
-  // The replacement runs at the bottom of the stack that overflowed, so it
-  // can overflow too: here the new instance cannot be made, once.
+/** `restart()` while the new instance cannot be made (its stack ran out, say); `WebAssembly.Instance` is the real one again after. */
+function failedRestart() {
   const Instance = WebAssembly.Instance;
   WebAssembly.Instance = function () {
     throw new RangeError("Maximum call stack size exceeded");
@@ -103,12 +102,76 @@ test("a restart that fails part-way (the stack ran out in it) is done again befo
   } finally {
     WebAssembly.Instance = Instance;
   }
-  const before = generation;
-  const client = new Client(KEYS); // the first call replaces the instance first
+  assert.ok(!healthy(), "still broken");
+}
+
+test("a restart that fails part-way (the stack ran out in it) is done again: by the next call, or on an empty stack", { timeout: 60_000 }, async () => {
+  // The replacement runs at the bottom of the stack that overflowed, so it can overflow too.
+  failedRestart();
+  let before = generation;
+  const client = new Client(KEYS); // in the same task: the call replaces the instance first
   assert.ok(generation > before, "the instance was replaced before the call");
   client.free();
   await assertWorking();
+  failedRestart();
+  before = generation;
+  await null; // no call: the retry queued on an empty stack runs
+  assert.ok(generation > before && healthy(), "the instance was replaced with no call");
   for (let i = 0; i < 50; i++) new Client(KEYS).free();
+  await assertWorking();
+});
+
+/** Replaces the instance with one whose exports count their calls; returns the count so far. */
+function countingInstance() {
+  const Instance = WebAssembly.Instance;
+  let calls = 0;
+  WebAssembly.Instance = function (module, imports) {
+    const exports = {};
+    for (const [name, value] of Object.entries(new Instance(module, imports).exports)) {
+      exports[name] = typeof value === "function" ? (...args) => (calls++, value(...args)) : value;
+    }
+    return { exports };
+  };
+  try {
+    restart();
+  } finally {
+    WebAssembly.Instance = Instance;
+  }
+  return () => calls;
+}
+
+test("once a call nested in another broke the instance, the outer one calls into it no more and ends with an NcloudError", { timeout: 60_000 }, async () => {
+  // A getter that calls in, and an exception escapes (as a stack overflow would).
+  let atBreak;
+  const breaks = (calls) => {
+    assert.throws(() => entered(() => {
+      throw new RangeError("Maximum call stack size exceeded");
+    }), RangeError);
+    atBreak = calls();
+  };
+  const outer = [
+    (calls) => signRequest({ method: "GET", get url() { breaks(calls); return URL_; }, ...KEYS, timestamp: TS }),
+    // The validated path (not a plain object): the getter runs as readOptions reads the input.
+    (calls) => {
+      const input = Object.defineProperty(Object.create(null), "url", { enumerable: true, get: () => (breaks(calls), URL_) });
+      return signRequest(Object.assign(input, { method: "GET", ...KEYS, timestamp: TS }));
+    },
+    (calls) => new Client(KEYS).signRequest({ method: "GET", get url() { breaks(calls); return URL_; }, timestamp: TS }),
+  ];
+  for (const [i, call] of outer.entries()) {
+    const calls = countingInstance();
+    assert.throws(() => call(calls), (e) => e instanceof NcloudError && /cut short/.test(e.message), `outer call ${i}`);
+    assert.equal(calls(), atBreak, `outer call ${i}: nothing called into the broken instance after the break`);
+  }
+  // While it is broken, a Client shows as gone, and free() does not call in.
+  const calls = countingInstance();
+  const held = new Client(KEYS);
+  let shown, atFree;
+  const input = { method: "GET", get url() { breaks(calls); shown = [String(held), JSON.stringify(held)]; held.free(); atFree = calls(); return URL_; }, ...KEYS, timestamp: TS };
+  assert.throws(() => signRequest(input), NcloudError);
+  assert.deepEqual(shown, ["ncloud-pg-backup Client (freed)", '{"freed":true}']);
+  assert.equal(atFree, atBreak, "free() did not call into the broken instance");
+  held.free(); // again, after the restart: nothing
   await assertWorking();
 });
 
