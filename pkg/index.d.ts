@@ -215,7 +215,8 @@ type PerCall<T> = TransportOptions & CallOptions & T;
  * Credentials and transport settings once. The secret is kept only as a prepared HMAC key.
  * If an exception ever escapes the module (a JS stack overflow inside a call), the module is
  * restarted and a Client made before refuses every call with an `invalid_options` NcloudError
- * (`option: "client"`): create a new one. Its methods are called on it (`client.signRequest(…)`):
+ * (`option: "client"`): create a new one; a call that was running then (one of whose getters
+ * called the package again, say) rejects or throws a `bad_response` NcloudError ("cut short"). Its methods are called on it (`client.signRequest(…)`):
  * one taken off it and called alone is refused with the same kind of NcloudError.
  */
 export class Client {

@@ -27,7 +27,7 @@ else
   say "rustup could not add the target; using Debian's rustc-web (std rebuilt from source)"
   apt_install rustc-web cargo-web rust-web-src lld-22
   # Linked once per machine: another clone may have done it already.
-  rustup toolchain list | grep -q '^debian-web' || rustup toolchain link debian-web /usr
+  rustup toolchain list | grep '^debian-web' >/dev/null || rustup toolchain link debian-web /usr
   touch .tools/debian-web
 fi
 

@@ -632,10 +632,13 @@ pub fn describe(name: &str) -> &'static str {
 /// are not echoed: such a "name" is more likely a value put where a name
 /// goes, and could be a secret (NCP's secret keys are 40 characters).
 const MAX_SHOWN_NAME: usize = 32;
+/// What such a name is called instead (and a name too long to copy, `crate::options_text`).
+pub const TOO_LONG_TO_SHOW: &str = "(a name too long to show)";
 
 /// `invalid_options` for a name this object may not hold, with the nearest known name.
 fn unknown(name: &str, scope: Scope) -> Error {
-    let name = if name.len() > MAX_SHOWN_NAME { "(a name too long to show)" } else { name };
+    // No hint is lost: a name this long is too far from every known one for one.
+    let name = if name.len() > MAX_SHOWN_NAME { TOO_LONG_TO_SHOW } else { name };
     let mut m = String::new();
     if CREDENTIALS.contains(&name) && scope.on_client() {
         m.push_str(name);
@@ -798,6 +801,8 @@ mod tests {
         let e = err(with(full(), name, s("x")));
         assert_eq!(e.option.as_deref(), Some(name));
         assert!(e.message.contains("\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxy\""), "{}", e.message);
+        // No hint is lost: over 32 bytes, a name is more than 4 edits from every known one.
+        assert!(nearest("cloudPostgresqlInstanceNoXXXXXXXX", &["cloudPostgresqlInstanceNo"]).is_none());
     }
 
     #[test]

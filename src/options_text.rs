@@ -115,7 +115,7 @@ fn read_text<'a>(mut text: &'a str, function: &str, optional: bool) -> Result<Js
     while let Some(header) = code(&mut text) {
         let name = match header & LONG_NAME {
             0 => piece(&mut text).ok_or_else(unreadable)?,
-            _ => "(a name over 200 characters)",
+            _ => crate::options::TOO_LONG_TO_SHOW,
         };
         let opt = match header & 15 {
             THREW => {
@@ -282,7 +282,7 @@ mod tests {
             ("arr", Opt::Other("an array")),
             ("obj", Opt::Other("an object")),
             ("sym", Opt::Other("a symbol or bigint")),
-            ("(a name over 200 characters)", Opt::Str("the value of a name too long to copy")),
+            (crate::options::TOO_LONG_TO_SHOW, Opt::Str("the value of a name too long to copy")),
         ];
         assert_eq!(got, expected);
     }

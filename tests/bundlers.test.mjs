@@ -46,15 +46,16 @@ after(async () => {
 for (const [name, bundle] of [["vite", buildWithVite], ["webpack 5", buildWithWebpack]]) {
   test(`${name}: a production bundle imports the package without init and works in Chromium`, async () => {
     const outDir = await bundle();
-    assert.ok(
-      readdirSync(outDir, { recursive: true }).some((f) => String(f).endsWith(".wasm")),
-      "the bundler emitted the .wasm",
-    );
-    const site = await serveStatic(outDir);
-    const tab = await browser.newPage();
-    const errors = [];
-    tab.on("pageerror", (e) => errors.push(String(e)));
+    let site, tab;
     try {
+      assert.ok(
+        readdirSync(outDir, { recursive: true }).some((f) => String(f).endsWith(".wasm")),
+        "the bundler emitted the .wasm",
+      );
+      site = await serveStatic(outDir);
+      tab = await browser.newPage();
+      const errors = [];
+      tab.on("pageerror", (e) => errors.push(String(e)));
       await tab.goto(`${site.url}/index.html?sim=${encodeURIComponent(sim.url)}`);
       await tab.waitForFunction(() => window.results, null, { timeout: 60_000, polling: 250 }).catch((e) => {
         throw new Error(`the bundled app did not finish (${e.message}); page errors: ${errors.join("; ")}`);
@@ -63,8 +64,8 @@ for (const [name, bundle] of [["vite", buildWithVite], ["webpack 5", buildWithWe
       assert.equal(results.length, 6, "cases ran");
       for (const r of results) assert.ok(r.ok, `${r.name}: ${r.error}`);
     } finally {
-      await tab.close();
-      await site.close();
+      await tab?.close();
+      await site?.close();
       rmSync(outDir, { recursive: true, force: true });
     }
   });

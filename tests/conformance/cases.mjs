@@ -584,7 +584,7 @@ export const cases = {
     e = await rejects(lib, () => lib.exportBackup({ ...opts, ["백업😀"]: 1 }), "invalid_options");
     eq(e.option, "백업😀", "a name of many-byte characters");
     e = await rejects(lib, () => lib.exportBackup({ ...opts, ["n".repeat(201)]: 1 }), "invalid_options");
-    ok(e.message.includes("(a name over 200 characters)"), e.message);
+    ok(e.option === "(a name too long to show)", e.message);
     // A secret key put where a name goes is not echoed (NCP's are 40 characters).
     const secretAsName = "Z9yX8wV7uT6sR5qP4oN3mL2kJ1iH0gF9eD8cB7aA";
     e = await rejects(lib, () => lib.exportBackup({ ...opts, [secretAsName]: 1 }), "invalid_options");

@@ -35,9 +35,13 @@ export async function startWorker(entry, { bindings = {}, compatibilityDate = "2
     compatibilityFlags,
     bindings,
   });
-  await mf.ready;
-  // The bundle's folder goes with the Worker.
+  // The bundle's folder goes with the Worker, or at once if it does not start.
+  const removeBundle = () => rmSync(dirname(scriptPath), { recursive: true, force: true });
   const dispose = mf.dispose.bind(mf);
-  mf.dispose = () => dispose().finally(() => rmSync(dirname(scriptPath), { recursive: true, force: true }));
+  mf.dispose = () => dispose().finally(removeBundle);
+  await mf.ready.catch(async (error) => {
+    await mf.dispose().catch(() => {});
+    throw error;
+  });
   return mf;
 }
