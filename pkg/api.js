@@ -212,6 +212,15 @@ const stale = () =>
     "this Client is gone: the module was restarted after an exception escaped it (such as a JS stack overflow inside a call); create a new Client",
     { option: "client" },
   );
+// A method called on something that is not a Client (one taken off its Client,
+// `const { signRequest } = client`): the caller's mistake alone, which must not
+// count as an exception escaping the module (pkg/instance.js).
+const notClient = (method) =>
+  new NcloudError(
+    "invalid_options",
+    `Client#${method} was called on something that is not a Client: call it as client.${method}(…), or bind it to its Client`,
+    { option: "client" },
+  );
 
 /** Credentials and transport settings once; the secret is kept only as a prepared HMAC key. */
 export class Client extends WasmClient {
@@ -240,22 +249,19 @@ export class Client extends WasmClient {
     return this;
   }
 
-  /** Whether `c` is a Client, not freed, of the current instance and that instance is not broken (what toJSON and toString show). */
-  static #is(c) {
-    return typeof c === "object" && c !== null && #fetch in c && !!c.__wbg_ptr && c.#generation === generation && healthy();
+  /** Whether `c` is a Client at all (a private brand check; `#fetch in` throws for a primitive). */
+  static #brand(c) {
+    return typeof c === "object" && c !== null && #fetch in c;
   }
 
-  /**
-   * Throws, for a method called on something that is not a Client (one taken
-   * off its Client, `const { signRequest } = client`), the NcloudError that
-   * says so, before anything else: such a mistake is the caller's alone and
-   * must not count as an exception escaping the module (pkg/instance.js).
-   */
+  /** Whether `c` is a Client, not freed, of the current instance and that instance is not broken (what toJSON and toString show). */
+  static #is(c) {
+    return Client.#brand(c) && !!c.__wbg_ptr && c.#generation === generation && healthy();
+  }
+
+  /** Throws `notClient(method)` for anything but a Client, before anything else. */
   static #check(c, method) {
-    if (typeof c !== "object" || c === null || !(#fetch in c)) {
-      const message = `Client#${method} was called on something that is not a Client: call it as client.${method}(…), or bind it to its Client`;
-      throw new NcloudError("invalid_options", message, { option: "client" });
-    }
+    if (!Client.#brand(c)) throw notClient(method);
   }
 
   /** Wipes the prepared key and frees the module's memory for it; again, it does nothing. */
@@ -308,14 +314,9 @@ export class Client extends WasmClient {
     return Client.#sending(this, "call", opts, action, params);
   }
 
-  /** `c.#send(…)`, or a promise rejected with `#check`'s NcloudError. */
+  /** `c.#send(…)`, or a promise rejected with `notClient(name)`. */
   static #sending(c, name, opts, action, params) {
-    try {
-      Client.#check(c, name);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return c.#send(name, opts, action, params);
+    return Client.#brand(c) ? c.#send(name, opts, action, params) : Promise.reject(notClient(name));
   }
 
   #send(name, opts, action, params) {

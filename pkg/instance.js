@@ -61,10 +61,8 @@ export const healthy = () => !broken;
  * and the running one's own result is thrown away for `restarted()`.
  */
 export function entered(enter) {
-  if (broken) {
-    if (depth > 0) throw restarted();
-    restart();
-  }
+  if (broken && depth === 0) restart();
+  intact(); // a call nested in a running one, while the instance is broken
   depth++;
   let result, failure;
   let threw = false;
@@ -87,7 +85,8 @@ export function entered(enter) {
 /**
  * Replaces the instance with a fresh one (for the tests too). It runs at the
  * bottom of whatever stack overflowed, so it can overflow too: then the
- * instance counts as broken still, and the next call replaces it first.
+ * instance counts as broken still, and is replaced again on an empty stack
+ * right after, or by the next call if that comes first.
  */
 export function restart() {
   broken = true; // half replaced until the new instance and the views of its memory are in place
