@@ -91,17 +91,24 @@ test("a call in flight when the instance is replaced rejects with an NcloudError
   await assertWorking();
 });
 
-/** `restart()` while the new instance cannot be made (its stack ran out, say); `WebAssembly.Instance` is the real one again after. */
-function failedRestart() {
+/** `restart()` with `make(Instance, module, imports)` in place of `new WebAssembly.Instance(…)`, which is the real one again after. */
+function restartWith(make) {
   const Instance = WebAssembly.Instance;
-  WebAssembly.Instance = function () {
-    throw new RangeError("Maximum call stack size exceeded");
+  WebAssembly.Instance = function (module, imports) {
+    return make(Instance, module, imports);
   };
   try {
-    assert.throws(() => restart(), RangeError);
+    restart();
   } finally {
     WebAssembly.Instance = Instance;
   }
+}
+
+/** `restart()` while the new instance cannot be made (its stack ran out, say). */
+function failedRestart() {
+  assert.throws(() => restartWith(() => {
+    throw new RangeError("Maximum call stack size exceeded");
+  }), RangeError);
   assert.ok(!healthy(), "still broken");
 }
 
@@ -123,20 +130,14 @@ test("a restart that fails part-way (the stack ran out in it) is done again: by 
 
 /** Replaces the instance with one whose exports count their calls; returns the count so far. */
 function countingInstance() {
-  const Instance = WebAssembly.Instance;
   let calls = 0;
-  WebAssembly.Instance = function (module, imports) {
+  restartWith((Instance, module, imports) => {
     const exports = {};
     for (const [name, value] of Object.entries(new Instance(module, imports).exports)) {
       exports[name] = typeof value === "function" ? (...args) => (calls++, value(...args)) : value;
     }
     return { exports };
-  };
-  try {
-    restart();
-  } finally {
-    WebAssembly.Instance = Instance;
-  }
+  });
   return () => calls;
 }
 
