@@ -6,6 +6,7 @@
 // inside Rust made the package smaller and each request cheaper
 // (README, Benchmarks: what we tried).
 
+import { NcloudError } from "./gen/error.js";
 import { entered, generation, restarted } from "./instance.js";
 
 /**
@@ -26,6 +27,8 @@ export async function run(job, fetchFn, signal, born = generation) {
     }
   };
   try {
+    // Before anything is sent, so nothing counts as an attempt.
+    if (!fetchFn && typeof fetch !== "function") throw noFetch();
     const timeoutMs = inModule((j) => j.timeoutMs);
     for (;;) {
       if (isAborted(signal)) inModule((j) => j.report("aborted")); // throws
@@ -64,6 +67,12 @@ export async function run(job, fetchFn, signal, born = generation) {
     if (generation === born) entered(() => job.free());
   }
 }
+
+/** What a call gets in a runtime without a global fetch, when the caller passed none. */
+const noFetch = () =>
+  new NcloudError("invalid_options", "this runtime has no global fetch: pass the fetch option, a function with fetch's signature", {
+    option: "fetch",
+  });
 
 /**
  * The signal for one attempt: aborts once `ms` have passed, or when the

@@ -39,6 +39,43 @@ test("an abort during the answer that asked for a retry stops the call instead o
   assert.equal(sent, 1);
 });
 
+test("a runtime without a global fetch refuses the call before sending, naming the fetch option", async () => {
+  const global = Object.getOwnPropertyDescriptor(globalThis, "fetch");
+  delete globalThis.fetch;
+  try {
+    const e = await exportBackup(OPTS).then(
+      () => assert.fail("resolved"),
+      (e) => e,
+    );
+    assert.equal(e.name, "NcloudError");
+    assert.deepEqual([e.kind, e.option, e.attempts, e.retryable], ["invalid_options", "fetch", 0, false]);
+    assert.match(e.message, /no global fetch: pass the fetch option/);
+  } finally {
+    Object.defineProperty(globalThis, "fetch", global);
+  }
+  // With one passed, the same runtime works.
+  const fetch = async () => new Response(JSON.stringify({ exportBackupToObjectStorageResponse: { requestId: "r", returnCode: "0", returnMessage: "success" } }));
+  delete globalThis.fetch;
+  try {
+    assert.equal((await exportBackup({ ...OPTS, fetch })).requestId, "r");
+  } finally {
+    Object.defineProperty(globalThis, "fetch", global);
+  }
+});
+
+test("a caller's fetch that throws a ReferenceError is reported with its own words, not as a missing fetch", async () => {
+  const fetch = async () => {
+    throw new ReferenceError("proxyAgent is not defined");
+  };
+  const e = await exportBackup({ ...OPTS, fetch }).then(
+    () => assert.fail("resolved"),
+    (e) => e,
+  );
+  assert.deepEqual([e.kind, e.attempts], ["network", 1]);
+  assert.match(e.message, /proxyAgent is not defined/);
+  assert.doesNotMatch(e.message, /global fetch/);
+});
+
 // The deadline list that times attempts out in Node (pkg/transport.js), on a
 // clock the tests move by hand: exact times, no dependence on the machine's load.
 import { getEventListeners } from "node:events";

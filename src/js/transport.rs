@@ -79,18 +79,14 @@ fn network(e: &JsValue, origin: &str) -> Error {
     m.push_str(origin);
     m.push_str(" failed: ");
     let reason = js_text(&get(e, "message"));
-    if get(e, "name").as_string().as_deref() == Some("ReferenceError") {
-        m.push_str("this runtime has no global fetch; pass the fetch option");
-    } else {
-        m.push_str(if reason.is_empty() { "network error" } else { &reason });
-        let cause = get(e, "cause");
-        let detail = js_text(&get(&cause, "code"));
-        let detail = if detail.is_empty() { js_text(&get(&cause, "message")) } else { detail };
-        if !detail.is_empty() {
-            m.push_str(" (");
-            m.push_str(&detail);
-            m.push(')');
-        }
+    m.push_str(if reason.is_empty() { "network error" } else { &reason });
+    let cause = get(e, "cause");
+    let detail = js_text(&get(&cause, "code"));
+    let detail = if detail.is_empty() { js_text(&get(&cause, "message")) } else { detail };
+    if !detail.is_empty() {
+        m.push_str(" (");
+        m.push_str(&detail);
+        m.push(')');
     }
     Error::new(Kind::Network, m)
 }
