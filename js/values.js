@@ -99,9 +99,11 @@ function bytesOf(text) {
  * each name and value into wasm memory on its own took several crossings an
  * option (README, Benchmarks). Each own enumerable key is read once, in
  * order, and so is each value (a getter runs once). Returns
- * `[bytes, signal, fetch]`: `signal` and `fetch` are the values of the
+ * `[bytes, signal, fetch, clockOffsetMs]`: `signal` and `fetch` are the values of the
  * options of those names when they are an AbortSignal and a function (they
- * stay in JS: pkg/transport.js uses them). `bytes` is the text's UTF-8, which
+ * stay in JS: pkg/transport.js uses them), and `clockOffsetMs` that option's
+ * when it is a number (a Client's fast signRequest path uses it, once the
+ * module has checked it). `bytes` is the text's UTF-8, which
  * the module reads (src/options_text.rs) and wipes; the caller
  * wipes `bytes` once the module has it (`fill(0)`: it may hold the secret
  * key). Bytes rather than a string: wasm-bindgen copies a string into wasm
@@ -111,7 +113,7 @@ function bytesOf(text) {
  * character a code:
  * - the object's kind (`kindOf`'s, or THREW when its keys could not be read);
  * - for each option whose value is not undefined or null, up to
- *   MAX_OPTION_KEYS: the value's kind (`kindOf`'s, THREW, SIGNAL,
+ *   MAX_OPTION_KEYS of them (keys skipped for undefined or null not counted): the value's kind (`kindOf`'s, THREW, SIGNAL,
  *   LONG_STRING or LONE_SURROGATE), with LONG_NAME added when the name is not copied; the name
  *   (its length, then itself) unless too long; then for a string its length
  *   and itself, for a number its 8 bytes (little-endian), one character each.
@@ -120,7 +122,7 @@ function bytesOf(text) {
  * one, so no two pieces can join into one character. Never throws.
  */
 export function readOptions(opts) {
-  let signal, fetch;
+  let signal, fetch, offset;
   const object = kindOf(opts) & 15;
   let text = String.fromCharCode(object);
   if (object !== 8 && object !== 9) return [bytesOf(text), signal, fetch];
@@ -130,7 +132,9 @@ export function readOptions(opts) {
   } catch {
     return [bytesOf(String.fromCharCode(THREW)), signal, fetch];
   }
-  for (let i = 0; i < keys.length && i < MAX_OPTION_KEYS; i++) {
+  // Counted as written: a key holding undefined or null is skipped, and must
+  // not use up the count, or options after 64 of them would be dropped unseen.
+  for (let i = 0, written = 0; i < keys.length && written < MAX_OPTION_KEYS; i++) {
     const name = keys[i];
     let v, kind;
     try {
@@ -140,6 +144,7 @@ export function readOptions(opts) {
       kind = THREW;
     }
     if (kind === 0 || kind === 1) continue; // undefined or null: absent, as with optional arguments in JS
+    written++;
     if (kind === 5 && v.length > MAX_VALUE_LEN) kind = LONG_STRING;
     else if (kind === 5 && !wellFormed(v)) kind = LONE_SURROGATE;
     else if ((kind === 8 || kind === 9) && isSignal(v)) kind = SIGNAL;
@@ -152,8 +157,9 @@ export function readOptions(opts) {
     } else if (kind === THREW) break;
     else if (kind === SIGNAL && name === "signal") signal = v;
     else if (kind === 7 && name === "fetch") fetch = v;
+    if (kind === 4 && name === "clockOffsetMs") offset = v;
   }
-  return [bytesOf(text), signal, fetch];
+  return [bytesOf(text), signal, fetch, offset];
 }
 
 /** Duck-typed, so a signal from another realm (an iframe, a polyfill) works too. */

@@ -228,6 +228,8 @@ export class Client extends WasmClient {
   #shown;
   /** The config's fetch, the default for every call (it stays in JS, as a call's does). */
   #fetch;
+  /** The config's clockOffsetMs, for the fast signRequest path (the validated one has the module's copy). */
+  #offset;
   /** Whether the module is preparing one of this Client's calls (and reading its `call()` parameters, whose getters may free it). */
   #preparing = false;
   /** free() was called meanwhile: the module cannot free what it is using, so it happens right after. */
@@ -236,9 +238,10 @@ export class Client extends WasmClient {
   #generation = generation;
 
   constructor(config) {
-    const [bytes, , fetch] = readOptions(config);
+    const [bytes, , fetch, offset] = readOptions(config);
     entered(() => thenWipe(bytes, (b) => super(b)));
     this.#fetch = fetch;
+    this.#offset = offset; // checked by the module, which refused the config otherwise
   }
 
   /** This Client, if it was not freed and its instance is the current one; else throws the NcloudError that says so. */
@@ -283,7 +286,8 @@ export class Client extends WasmClient {
     this.#live();
     const f = plainFields(input, false); // runs the input's getters
     if (f && this.#live() && put(f.method, f.url)) {
-      const timestamp = timestampOf(f);
+      // The call's clock offset, else the Client's (as the validated path does).
+      const timestamp = timestampOf(f.clockOffsetMs === undefined ? { timestamp: f.timestamp, clockOffsetMs: this.#offset } : f);
       const length = this.__signFast(f.method.length, f.url.length, f.clockOffsetMs, timestamp);
       if (length) return signed(timestamp, this.#key(), take(length));
     }
@@ -349,6 +353,7 @@ export class Client extends WasmClient {
   #key() {
     return this.#parts()[0];
   }
+
 
   /** What `JSON.stringify(client)` shows: never the secret. */
   toJSON() {

@@ -218,7 +218,8 @@ pub struct SignInput {
     pub access_key: String,
     pub signer: Rc<Signer>,
     pub timestamp: Option<u64>,
-    pub clock_offset_ms: i64,
+    /// The input's, else (on a Client) the Client's; none means 0.
+    pub clock_offset_ms: Option<i64>,
 }
 
 /// Validates `signRequest({ method, url, accessKey, secretKey, timestamp? })`
@@ -236,7 +237,7 @@ pub fn parse_sign(entries: &[(&str, Opt)], client: Option<(&str, &Rc<Signer>)>) 
         access_key: access_key.ok_or_else(|| missing("accessKey"))?,
         signer: signer.ok_or_else(|| missing("secretKey"))?,
         timestamp: s.timestamp,
-        clock_offset_ms: s.clock_offset_ms.unwrap_or(0),
+        clock_offset_ms: s.clock_offset_ms,
     })
 }
 
@@ -377,7 +378,7 @@ pub fn parse_over(entries: &[(&str, Opt)], scope: Scope, base: Settings) -> Resu
     let mut endpoint_given = false;
     for (name, value) in entries {
         if !scope.allows(name) {
-            return Err(unknown(name, scope));
+            return Err(unknown(name, scope, entries));
         }
         let name = *name;
         match name {
@@ -635,10 +636,22 @@ const MAX_SHOWN_NAME: usize = 32;
 /// What such a name is called instead (and a name too long to copy, `crate::options_text`).
 pub const TOO_LONG_TO_SHOW: &str = "(a name too long to show)";
 
-/// `invalid_options` for a name this object may not hold, with the nearest known name.
-fn unknown(name: &str, scope: Scope) -> Error {
+/// What a name that is the object's own `secretKey` is called instead.
+const SECRET_AS_NAME: &str = "(the secret key)";
+
+/// `invalid_options` for a name this object may not hold, with the nearest
+/// known name. `entries`: the whole object, whose `secretKey` (before or
+/// after the name) is never shown as a name.
+fn unknown(name: &str, scope: Scope, entries: &[(&str, Opt)]) -> Error {
+    let secret = entries.iter().any(|(n, v)| *n == "secretKey" && matches!(v, Opt::Str(s) if *s == name));
     // No hint is lost: a name this long is too far from every known one for one.
-    let name = if name.len() > MAX_SHOWN_NAME { TOO_LONG_TO_SHOW } else { name };
+    let name = if secret {
+        SECRET_AS_NAME
+    } else if name.len() > MAX_SHOWN_NAME {
+        TOO_LONG_TO_SHOW
+    } else {
+        name
+    };
     let mut m = String::new();
     if CREDENTIALS.contains(&name) && scope.on_client() {
         m.push_str(name);
@@ -803,6 +816,27 @@ mod tests {
         assert!(e.message.contains("\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxy\""), "{}", e.message);
         // No hint is lost: over 32 bytes, a name is more than 4 edits from every known one.
         assert!(nearest("cloudPostgresqlInstanceNoXXXXXXXX", &["cloudPostgresqlInstanceNo"]).is_none());
+    }
+
+    #[test]
+    fn the_objects_own_secret_key_is_never_shown_as_a_name() {
+        let secret = "short-secret";
+        // After secretKey and before it, on every scope that reads one.
+        let after = with(with(full(), "secretKey", s(secret)), secret, s("x"));
+        let mut before = after.clone();
+        before.rotate_right(1);
+        for list in [after, before] {
+            let e = err(list.clone());
+            assert_eq!(e.option.as_deref(), Some("(the secret key)"));
+            assert!(!e.message.contains(secret), "{}", e.message);
+        }
+        let config = [("accessKey", s("AK")), (secret, s("x")), ("secretKey", s(secret))];
+        let e = parse(&config, Scope::ClientConfig).unwrap_err();
+        assert_eq!(e.option.as_deref(), Some("(the secret key)"));
+        let e = parse_sign(&[("secretKey", s(secret)), (secret, Opt::Bool(true))], None).unwrap_err();
+        assert_eq!(e.option.as_deref(), Some("(the secret key)"));
+        // Another object's name that merely looks like a key is still shown.
+        assert_eq!(err(with(full(), "short-secret", s("x"))).option.as_deref(), Some("short-secret"));
     }
 
     #[test]

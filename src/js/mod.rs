@@ -18,6 +18,7 @@ use convert::{js_to_json, to_js, to_value};
 use js_sys::Array;
 use std::borrow::Cow;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use wasm_bindgen::prelude::*;
 
 /// Nothing to set up: wasm-bindgen's instance reset (pkg/instance.js) calls the
@@ -68,7 +69,10 @@ pub fn sign_checked(input: Vec<u8>) -> std::result::Result<Array, JsValue> {
 
 /// `signRequest`'s validated path, with the Client's credentials when called on one.
 fn sign(input: OptionsText, client: Option<&ClientState>) -> Result<Array> {
-    let s = checked_options(input, "signRequest", false, |o| options::parse_sign(o, client_credentials(client)))?;
+    let mut s = checked_options(input, "signRequest", false, |o| options::parse_sign(o, client_credentials(client)))?;
+    if let Some(c) = client {
+        s.clock_offset_ms = s.clock_offset_ms.or(c.settings.clock_offset_ms);
+    }
     let (timestamp, signature) = signature(&s)?;
     Ok(Array::of3(
         &JsValue::from_f64(timestamp as f64),
@@ -81,7 +85,8 @@ fn sign(input: OptionsText, client: Option<&ClientState>) -> Result<Array> {
 /// (given, or the clock plus the offset) and the signature over the URL's target.
 fn signature(s: &options::SignInput) -> Result<(u64, String)> {
     let target = url_target(&s.url)?;
-    let timestamp = s.timestamp.unwrap_or_else(|| request::clock_timestamp(js_sys::Date::now(), s.clock_offset_ms));
+    let timestamp =
+        s.timestamp.unwrap_or_else(|| request::clock_timestamp(js_sys::Date::now(), s.clock_offset_ms.unwrap_or(0)));
     Ok((timestamp, s.signer.sign(&s.method, &target, timestamp, &s.access_key)))
 }
 
@@ -108,6 +113,9 @@ extern "C" {
 /// (escapes to add, dot segments, no path, …) is left to that parser, so the
 /// signature covers exactly what goes on the wire.
 fn url_target(url: &str) -> Result<Cow<'_, str>> {
+    // As URL parsers do: else "…/x? " would pass the empty-query check below
+    // and be sent as "…/x?" (control characters other than these were refused already).
+    let url = url.trim_ascii();
     if let Some(target) = sliced_target(url) {
         return Ok(Cow::Borrowed(target));
     }
@@ -125,6 +133,27 @@ fn url_target(url: &str) -> Result<Cow<'_, str>> {
     let mut target = u.pathname();
     target.push_str(&u.search());
     Ok(Cow::Owned(target))
+}
+
+/// A hash of the last endpoint origin the runtime's URL parser took (FNV-1a).
+static PARSED_ORIGIN: AtomicU64 = AtomicU64::new(0);
+
+/// `invalid_options` unless the runtime's URL parser takes the endpoint's
+/// origin. [`options::Endpoint::parse`] checks the host's characters only, so
+/// a host that no URL parser takes (`256.0.0.1`, `[1:2]`, `xn--a`) would fail
+/// only in fetch, as if a request had been sent. A call to the origin the
+/// last one checked (most calls) makes no call out to JS; were another origin
+/// to share its hash, fetch would still refuse it, as a network error.
+fn check_endpoint(settings: &Settings) -> Result<()> {
+    let Some(e) = &settings.endpoint else { return Ok(()) };
+    let hash =
+        e.origin.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    if PARSED_ORIGIN.load(Relaxed) != hash {
+        JsUrl::new(&e.origin)
+            .map_err(|_| Error::option("endpoint", "endpoint's host is not a valid host name or IP address"))?;
+        PARSED_ORIGIN.store(hash, Relaxed);
+    }
+    Ok(())
 }
 
 /// The target of a URL that needs no parser (see [`request::plain_target`])
@@ -157,6 +186,7 @@ impl Client {
         let read = || -> Result<Client> {
             let settings = settings?;
             // Fail at construction, not at the first call.
+            check_endpoint(&settings)?;
             Plan::new(&actions::CALL, Cow::Borrowed(""), settings.clone())?;
             Ok(Client { state: Rc::new(ClientState { settings }) })
         };
@@ -265,6 +295,7 @@ impl Job {
         });
         let call = std::ptr::eq(action, &CALL).then(|| read_call(call_action, call_params)).transpose()?;
         let settings = settings?;
+        check_endpoint(&settings)?;
         let all_pages = settings.all_pages.unwrap_or(false);
         let (ncp, call_params) = match call {
             Some((name, params)) => (Cow::Owned(name), Some(params)),

@@ -158,6 +158,11 @@ export const cases = {
       [{ ...good, secretKey: "x\ny" }, "secretKey", /control character/],
       [{ ...good, endpoint: "ftp://example.com" }, "endpoint", /http\(s\) URL/],
       [{ ...good, endpoint: "http://127.0.0.1:8787/x?y=1" }, "endpoint", /no query/],
+      // Hosts of allowed characters that no URL parser takes, each after a good
+      // call to another origin (the module remembers the last one that parsed).
+      [{ ...good, endpoint: "http://256.0.0.1" }, "endpoint", /not a valid host name or IP address/],
+      [{ ...good, endpoint: "http://[1:2]:8787" }, "endpoint", /not a valid host name or IP address/],
+      [{ ...good, endpoint: "http://9999999999" }, "endpoint", /not a valid host name or IP address/],
       [{ ...good, endpoint: undefined, site: "moon" }, "site", /"public", "gov" or "fin"/],
       [{ ...good, method: "PUT" }, "method", /"GET" or "POST"/],
       [{ ...good, responseFormatType: "yaml" }, "responseFormatType", /"json" or "xml"/],
@@ -167,11 +172,35 @@ export const cases = {
       [{ ...good, fetch: "no" }, "fetch", /function/],
       [{ ...good, accessKey: undefined }, "accessKey", /accessKey is required/],
     ];
+    const answer = '{"exportBackupToObjectStorageResponse":{"requestId":"r","returnCode":"0","returnMessage":"success"}}';
+    const fetch = async () => new Response(answer);
     for (const [opts, option, pattern] of bad) {
+      await lib.exportBackup({ ...good, endpoint: "http://127.0.0.2:9", fetch }); // a good origin checked last
       const e = await rejects(lib, () => lib.exportBackup(opts), "invalid_options");
       eq(e.option, option, "option at fault for " + pattern);
       ok(pattern.test(e.message), `message ${JSON.stringify(e.message)} should match ${pattern}`);
       eq(e.attempts, 0, "attempts");
+    }
+    // The same bad host twice, and in a Client's config.
+    await rejects(lib, () => lib.exportBackup({ ...good, endpoint: "http://256.0.0.1" }), "invalid_options");
+    let thrown;
+    try {
+      new lib.Client({ ...KEYS, endpoint: "http://256.0.0.1:8787" });
+    } catch (x) {
+      thrown = x;
+    }
+    ok(thrown instanceof lib.NcloudError && thrown.option === "endpoint", "new Client refuses the host, got " + thrown);
+    // Odd hosts are taken when, and only when, the runtime's URL parser (fetch's) takes them.
+    const odd = ["http://[::1]:9", "http://1.2.3:9", "http://0x7f.1:9", "http://xn--bcher-kva.example", "http://xn--a.example", "http://a.b.:9"];
+    for (const endpoint of odd) {
+      let parses = true;
+      try {
+        new URL(endpoint);
+      } catch {
+        parses = false;
+      }
+      const outcome = await lib.exportBackup({ ...good, endpoint, fetch }).then((r) => r.requestId, (e) => e.option);
+      eq(outcome, parses ? "r" : "endpoint", endpoint);
     }
     for (const notAnObject of [undefined, null, "opts", 42, [good]]) {
       const e = await rejects(lib, () => lib.exportBackup(notAnObject), "invalid_options");
@@ -505,6 +534,17 @@ export const cases = {
       thrown = e;
     }
     ok(thrown instanceof lib.NcloudError && thrown.kind === "invalid_options" && thrown.option === "url", "bad url throws synchronously");
+    // An empty query is refused (runtimes disagree on sending "/x?"), also
+    // behind the spaces a URL parser strips from the end.
+    for (const end of ["?", "? ", "?   ", "?#f"]) {
+      thrown = undefined;
+      try {
+        lib.signRequest({ method: "GET", url: s.url + "/x" + end, ...KEYS });
+      } catch (e) {
+        thrown = e;
+      }
+      ok(thrown?.option === "url" && /empty query/.test(thrown.message), `url ending in ${JSON.stringify(end)}: ${thrown}`);
+    }
   },
 
   async "Client: credentials once, same methods, secret never shown"({ lib, s }) {
@@ -533,6 +573,19 @@ export const cases = {
       thrown = err;
     }
     ok(thrown instanceof lib.NcloudError && thrown.option === "secretKey", "constructor validates");
+    // The Client's clockOffsetMs applies to its signRequest as to its calls,
+    // on the fast path (ASCII URL) and the validated one (not ASCII); a call's own wins.
+    const hour = 3_600_000;
+    const late = new lib.Client({ ...KEYS, endpoint: s.url, clockOffsetMs: hour });
+    for (const u of [url, s.url + "/é"]) {
+      const before = Date.now();
+      const t = late.signRequest({ method: "GET", url: u }).timestamp;
+      ok(t >= before + hour && t <= Date.now() + hour, `the Client's offset for ${u}: ${t - before}`);
+      const own = late.signRequest({ method: "GET", url: u, clockOffsetMs: 0 }).timestamp;
+      ok(Math.abs(own - Date.now()) < hour / 2, `the call's offset wins for ${u}`);
+      eq(late.signRequest({ method: "GET", url: u, timestamp: 5 }).timestamp, 5, "a timestamp as given");
+    }
+    late.free();
   },
 
   async "options are read when the call is made: changing the object afterwards changes nothing"({ lib, s, base }) {
@@ -589,6 +642,19 @@ export const cases = {
     const secretAsName = "Z9yX8wV7uT6sR5qP4oN3mL2kJ1iH0gF9eD8cB7aA";
     e = await rejects(lib, () => lib.exportBackup({ ...opts, [secretAsName]: 1 }), "invalid_options");
     ok(e.option === "(a name too long to show)" && !JSON.stringify([e.message, e.stack]).includes(secretAsName.slice(0, 8)), e.message);
+    // A shorter one is not echoed either when it is the object's own secretKey, before the name or after it.
+    const shortSecret = "Zx9-my-real-secret";
+    for (const o of [{ ...opts, secretKey: shortSecret, [shortSecret]: 1 }, { [shortSecret]: 1, ...opts, secretKey: shortSecret }]) {
+      e = await rejects(lib, () => lib.exportBackup(o), "invalid_options");
+      ok(e.option === "(the secret key)" && !JSON.stringify([e.message, e.stack]).includes(shortSecret), e.message);
+    }
+    let signThrown;
+    try {
+      lib.signRequest({ method: "GET", url: "https://h/x", accessKey: "ak", secretKey: shortSecret, [shortSecret]: true });
+    } catch (x) {
+      signThrown = x;
+    }
+    ok(signThrown?.option === "(the secret key)" && !signThrown.message.includes(shortSecret), "signRequest: " + signThrown?.message);
     e = await rejects(lib, () => lib.exportBackup({ ...opts, fileName: "f".repeat(4097) }), "invalid_options");
     ok(e.option === "fileName" && e.message.includes("over 4096 characters"), e.message);
     // Options whose UTF-8 is over 16 KiB in under 16,384 characters (they do not fit js/values.js's shared buffer).
@@ -616,6 +682,15 @@ export const cases = {
     reads = 0;
     e = await rejects(lib, () => lib.exportBackup(many), "invalid_options");
     eq([e.option, reads], ["k0", 0], "the first unknown key refused, the 65th never read");
+    // Keys that hold undefined or null are not options, and do not count
+    // towards the 64: every option after a hundred of them is still read.
+    const blanks = Object.fromEntries(Array.from({ length: 100 }, (_, i) => ["blank" + i, i % 2 ? null : undefined]));
+    e = await rejects(lib, () => lib.exportBackup({ ...blanks, ...base, cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b", bucketNme: 1 }), "invalid_options");
+    eq(e.option, "bucketNme", "an unknown name after 100 blank keys");
+    sent.length = 0;
+    await lib.exportBackup({ ...base, ...blanks, cloudPostgresqlInstanceNo: PROD, fileName: "after the blanks", bucketName: "pg-backups", fetch });
+    eq(sent, ["after the blanks"], "the options after 100 blank keys, the fetch among them");
+    eq(lib.signRequest({ method: "GET", url: "https://h/x", ...KEYS, ...blanks, timestamp: 1000 }).timestamp, 1000, "signRequest's timestamp after them");
   },
 
   async "hostile inputs get an NcloudError: revoked proxies, freed clients, hidden sizes, odd values"({ lib, s, base }) {
