@@ -61,8 +61,9 @@ export function parseJsonBody(text) {
 export const wellFormed = (text) => (typeof text.isWellFormed === "function" ? text.isWellFormed() : !/\p{Cs}/u.test(text));
 
 // Limits the module applies to an options object (src/options.rs), so that
-// nothing over them is copied into wasm memory: the keys read, and a value's
-// and a name's length in UTF-16 units.
+// nothing over them is copied into wasm memory: the options written (keys
+// holding undefined or null are skipped, not written), and a value's and a
+// name's length in UTF-16 units.
 const MAX_OPTION_KEYS = 64;
 export const MAX_VALUE_LEN = 4096;
 const MAX_NAME_LEN = 200;
@@ -101,7 +102,7 @@ function bytesOf(text) {
  * order, and so is each value (a getter runs once). Returns
  * `[bytes, signal, fetch, clockOffsetMs]`: `signal` and `fetch` are the values of the
  * options of those names when they are an AbortSignal and a function (they
- * stay in JS: pkg/transport.js uses them), and `clockOffsetMs` that option's
+ * stay in JS: pkg/transport.js uses them), and `clockOffsetMs` that option's value
  * when it is a number (a Client's fast signRequest path uses it, once the
  * module has checked it). `bytes` is the text's UTF-8, which
  * the module reads (src/options_text.rs) and wipes; the caller
@@ -113,7 +114,7 @@ function bytesOf(text) {
  * character a code:
  * - the object's kind (`kindOf`'s, or THREW when its keys could not be read);
  * - for each option whose value is not undefined or null, up to
- *   MAX_OPTION_KEYS of them (keys skipped for undefined or null not counted): the value's kind (`kindOf`'s, THREW, SIGNAL,
+ *   MAX_OPTION_KEYS of them: the value's kind (`kindOf`'s, THREW, SIGNAL,
  *   LONG_STRING or LONE_SURROGATE), with LONG_NAME added when the name is not copied; the name
  *   (its length, then itself) unless too long; then for a string its length
  *   and itself, for a number its 8 bytes (little-endian), one character each.

@@ -354,7 +354,6 @@ export class Client extends WasmClient {
     return this.#parts()[0];
   }
 
-
   /** What `JSON.stringify(client)` shows: never the secret. */
   toJSON() {
     if (!Client.#is(this)) return { freed: true };

@@ -19,7 +19,7 @@ export interface TransportOptions {
   method?: "GET" | "POST";
   /** NCP site; default "public". Give either `site` or `endpoint`. */
   site?: "public" | "gov" | "fin";
-  /** Base URL: scheme, host, optional port and path prefix (a relay, or the local simulator). */
+  /** Base URL: scheme, host, optional port and path prefix (a relay, or the local simulator). A host the runtime's URL parser refuses is invalid_options. */
   endpoint?: string;
   /** Per-attempt timeout in ms. Default 30000. */
   timeoutMs?: number;
@@ -27,7 +27,7 @@ export interface TransportOptions {
   maxRetries?: number;
   /** Added to the local clock when signing, to correct a skewed clock. Default 0. */
   clockOffsetMs?: number;
-  /** `fetch` to send with; default the global `fetch`. */
+  /** `fetch` to send with; default the global `fetch` (without one, calls are refused with invalid_options, option "fetch"). */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Also retry network errors, timeouts and 500/502/504, which may have reached the service. Default false. */
   retryUnsafe?: boolean;
@@ -124,11 +124,18 @@ export interface CloudPostgresqlServerInstance {
   [field: string]: unknown;
 }
 
+/** One instance's backups (NCP's CloudPostgresqlBackup). */
 export interface CloudPostgresqlBackup {
   cloudPostgresqlInstanceNo: string;
   cloudPostgresqlServiceName?: string;
-  backupFileRetentionPeriod?: number;
+  backupType?: string;
+  /** Days a backup file is kept. */
+  backupRetention?: number;
+  backupSize?: number;
   backupTime?: string;
+  lastBackupDate?: string;
+  /** How many backup files are kept. */
+  backupFileStorageCount?: number;
   [field: string]: unknown;
 }
 
@@ -183,12 +190,15 @@ export function listBuckets(opts: ListBucketsOptions): Promise<ListBucketsResult
 /** A parameter value for `call()`: arrays become `name.1`, `name.2`; objects in arrays `name.1.field`. */
 export type ParamValue = string | number | boolean | null | undefined | ParamValue[] | { [name: string]: ParamValue };
 
-/** Any `vpostgresql/v2` action; resolves to the unwrapped `<action>Response` object. */
-export function call(
+/**
+ * Any `vpostgresql/v2` action; resolves to the unwrapped `<action>Response` object.
+ * `T` is the shape you expect it to have (not checked at run time).
+ */
+export function call<T = Record<string, unknown>>(
   action: string,
   params: { [name: string]: ParamValue } | null | undefined,
   opts: RequestOptions,
-): Promise<Record<string, unknown>>;
+): Promise<T>;
 
 export interface SignRequestInput extends Credentials {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
@@ -226,12 +236,12 @@ export class Client {
   listBackups(opts?: PerCall<PageOptions>): Promise<ListBackupsResult>;
   listBackupFiles(opts: PerCall<ListBackupFilesParams>): Promise<ListBackupFilesResult>;
   listBuckets(opts?: PerCall<ListBucketsParams>): Promise<ListBucketsResult>;
-  call(
+  call<T = Record<string, unknown>>(
     action: string,
     params?: { [name: string]: ParamValue } | null,
     opts?: TransportOptions & CallOptions,
-  ): Promise<Record<string, unknown>>;
-  /** `signRequest` with the Client's credentials (its prepared HMAC key). */
+  ): Promise<T>;
+  /** `signRequest` with the Client's credentials (its prepared HMAC key) and, unless the input gives its own, its `clockOffsetMs`. */
   signRequest(input: Omit<SignRequestInput, "accessKey" | "secretKey">): { headers: SignedHeaders; timestamp: number };
   /** `{ accessKey, endpoint, secretKey: "<hidden>" }`; `{ freed: true }` once freed (or restarted). */
   toJSON(): { accessKey: string; endpoint: string; secretKey: "<hidden>" } | { freed: true };
@@ -255,6 +265,12 @@ export type NcloudErrorKind =
 
 /** Every failure rejects (or, for `signRequest` and `new Client`, throws) with this. */
 export class NcloudError extends Error {
+  /** The package makes these; a test double of yours can too. */
+  constructor(
+    kind: NcloudErrorKind,
+    message: string,
+    details?: { status?: number; code?: string; requestId?: string; attempts?: number; retryable?: boolean; option?: string },
+  );
   readonly name: "NcloudError";
   readonly kind: NcloudErrorKind;
   /** HTTP status, when a response arrived. */

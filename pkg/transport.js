@@ -12,8 +12,8 @@ import { entered, generation, restarted } from "./instance.js";
 /**
  * Runs a prepared job (from `__job`) to its result, with the caller's `fetch`
  * and `AbortSignal` (each `undefined` when not given). Rejects only with the
- * NcloudError the module throws, or the one that says the module was
- * restarted meanwhile (pkg/instance.js). `born`: the generation of the
+ * NcloudError the module throws, the one that says the module was restarted
+ * meanwhile (pkg/instance.js), or `noFetch()`'s. `born`: the generation of the
  * instance that made the job.
  */
 export async function run(job, fetchFn, signal, born = generation) {

@@ -28,4 +28,6 @@ rm "$out/full-names.wasm"
 snippets=$(cd "$out" && ls -d snippets/*/js)
 printf 'export { NcloudError } from "./%s/ncloud_error.js";\n' "$snippets" > "$out/error.js"
 printf 'export { MAX_VALUE_LEN, readOptions } from "./%s/values.js";\n' "$snippets" > "$out/values.js"
+# The licence texts ship at the package's root, where npm and licence tools look.
+cp LICENSE-MIT LICENSE-APACHE pkg/
 echo "pkg: $(wc -c < "$out/ncloud_pg_backup_bg.wasm") bytes of wasm"

@@ -92,9 +92,10 @@ function parseForm(text, { lenient = false } = {}) {
   return params;
 }
 
+/** Only a body declared as a form is read, as a real backend reads it: one without a type is not. */
 function isFormBody(headers) {
   const type = String(headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
-  return type === "" || type === "application/x-www-form-urlencoded";
+  return type === "application/x-www-form-urlencoded";
 }
 
 /** Query parameters, then (POST) form body parameters on top. */

@@ -115,8 +115,14 @@ impl Exchange {
         };
         e.attempts = attempts;
         e.retryable = e.retryable || matches!(e.status, Some(429 | 503));
-        let too_long = retry_after.is_some_and(|ms| ms > MAX_RETRY_AFTER_MS);
-        if attempts > self.plan.max_retries || !should_retry(&e, self.plan.retry_unsafe) || too_long {
+        if attempts > self.plan.max_retries || !should_retry(&e, self.plan.retry_unsafe) {
+            return Err(e);
+        }
+        if let Some(ms) = retry_after.filter(|&ms| ms > MAX_RETRY_AFTER_MS) {
+            // Else the message's "retried automatically" would stand unexplained.
+            e.message.push_str("; not retried: the server asked to wait ");
+            e.message.push_str(&crate::value::integer_text(f64::from(ms.div_ceil(1000))).unwrap_or_default());
+            e.message.push_str(" s (Retry-After), over the 10 s waited at most");
             return Err(e);
         }
         // The server's Retry-After, when it asks for longer than our backoff.
@@ -267,6 +273,15 @@ mod tests {
         let e = fake.run(plan(2.0, false)).err().unwrap();
         assert_eq!((e.attempts, e.retryable), (1, true));
         assert!(fake.slept.borrow().is_empty());
+        assert!(
+            e.message
+                .ends_with("; not retried: the server asked to wait 60 s (Retry-After), over the 10 s waited at most"),
+            "{}",
+            e.message
+        );
+        // With no retries left anyway, the message says nothing of it.
+        let fake = Fake::new(vec![throttled_with_retry_after(60_000)]);
+        assert!(!fake.run(plan(0.0, false)).err().unwrap().message.contains("not retried"));
         assert_eq!(retry_after_ms(" 2 "), Some(2000));
         assert_eq!(retry_after_ms("Wed, 21 Oct 2015 07:28:00 GMT"), None);
         // Past u32 seconds, or past u64: as long as can be, so no retry.

@@ -114,7 +114,8 @@ extern "C" {
 /// signature covers exactly what goes on the wire.
 fn url_target(url: &str) -> Result<Cow<'_, str>> {
     // As URL parsers do: else "…/x? " would pass the empty-query check below
-    // and be sent as "…/x?" (control characters other than these were refused already).
+    // and be sent as "…/x?". Control characters were refused already, so
+    // only spaces are left to trim.
     let url = url.trim_ascii();
     if let Some(target) = sliced_target(url) {
         return Ok(Cow::Borrowed(target));
@@ -136,7 +137,7 @@ fn url_target(url: &str) -> Result<Cow<'_, str>> {
 }
 
 /// A hash of the last endpoint origin the runtime's URL parser took (FNV-1a).
-static PARSED_ORIGIN: AtomicU64 = AtomicU64::new(0);
+static PARSED_ORIGIN_HASH: AtomicU64 = AtomicU64::new(0);
 
 /// `invalid_options` unless the runtime's URL parser takes the endpoint's
 /// origin. [`options::Endpoint::parse`] checks the host's characters only, so
@@ -148,10 +149,10 @@ fn check_endpoint(settings: &Settings) -> Result<()> {
     let Some(e) = &settings.endpoint else { return Ok(()) };
     let hash =
         e.origin.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-    if PARSED_ORIGIN.load(Relaxed) != hash {
+    if PARSED_ORIGIN_HASH.load(Relaxed) != hash {
         JsUrl::new(&e.origin)
             .map_err(|_| Error::option("endpoint", "endpoint's host is not a valid host name or IP address"))?;
-        PARSED_ORIGIN.store(hash, Relaxed);
+        PARSED_ORIGIN_HASH.store(hash, Relaxed);
     }
     Ok(())
 }

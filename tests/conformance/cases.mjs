@@ -618,7 +618,7 @@ export const cases = {
   // Options cross into the module as one text (readOptions in js/values.js,
   // read back by src/js/convert.rs): each name and value must arrive whole,
   // whatever its characters, and each getter run once.
-  async "options reach the module as given: any characters, exact numbers, each getter once, at most 64 keys"({ lib, s, base }) {
+  async "options reach the module as given: any characters, exact numbers, each getter once, at most 64 options"({ lib, s, base }) {
     let reads = 0;
     const sent = [];
     const answer = '{"exportBackupToObjectStorageResponse":{"requestId":"r","returnCode":"0","returnMessage":"success"}}';

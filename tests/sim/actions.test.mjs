@@ -2,7 +2,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startSimulator } from "../../sim/server.mjs";
 import {
-  call, callJson, xmlAll, xmlText,
+  call, callJson, raw, signHeaders, DEMO, xmlAll, xmlText,
   INSTANCE_A, INSTANCE_B, INSTANCE_C, INSTANCE_DELETED, FILE_A1, FILE_B, FILE_SPECIAL,
 } from "./helpers.mjs";
 
@@ -209,4 +209,17 @@ test("the same actions work via POST with a form body", async () => {
   const r = JSON.parse(res.body).getCloudPostgresqlBackupDetailListResponse;
   assert.equal(r.totalRows, 3);
   assert.equal(r.cloudPostgresqlBackupDetailList.length, 1);
+});
+
+test("a POST body is read only when it is declared a form, as a real backend reads it", async () => {
+  const path = "/vpostgresql/v2/getCloudPostgresqlBackupDetailList";
+  const body = `cloudPostgresqlInstanceNo=${INSTANCE_A}&responseFormatType=json`;
+  for (const type of [undefined, "text/plain;charset=UTF-8"]) {
+    const headers = signHeaders({ method: "POST", target: path, ...DEMO });
+    if (type) headers["content-type"] = type;
+    const res = await raw(sim, { method: "POST", target: path, headers, body });
+    // Without its parameters the action misses the required instance number (and answers in XML).
+    assert.equal(res.status, 400, `${type}: ${res.body}`);
+    assert.match(res.body, /cloudPostgresqlInstanceNo/);
+  }
 });

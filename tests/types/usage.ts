@@ -3,6 +3,7 @@
 import {
   exportBackup,
   listBackupFiles,
+  listBackups,
   listInstances,
   call,
   signRequest,
@@ -22,13 +23,20 @@ export async function typical(): Promise<string> {
   const r: ExportBackupResult = await exportBackup({ ...keys, cloudPostgresqlInstanceNo: no, fileName: files[0].fileName, bucketName: "b", method: "POST", responseFormatType: "xml", signal: new AbortController().signal });
   const status: number = r.httpStatus;
   const any = await call("getCloudPostgresqlInstanceList", { cloudPostgresqlInstanceNoList: [no] }, keys);
+  // call() takes the shape the caller expects.
+  const typed = await call<{ cloudPostgresqlInstanceList: { cloudPostgresqlServiceName: string }[] }>("getCloudPostgresqlInstanceList", {}, keys);
+  const service: string = typed.cloudPostgresqlInstanceList[0].cloudPostgresqlServiceName;
+  // NCP's CloudPostgresqlBackup fields, counts as numbers.
+  const { backups } = await listBackups(keys);
+  const kept: number | undefined = backups[0].backupRetention ?? backups[0].backupFileStorageCount ?? backups[0].backupSize;
+  const last: string | undefined = backups[0].lastBackupDate ?? backups[0].backupType;
   const { headers, timestamp } = signRequest({ method: "GET", url: "https://x/y", ...keys });
   const sig: string = headers["x-ncp-apigw-signature-v2"];
   const client = new Client({ ...keys, site: "gov", maxRetries: 0 });
   const viaClient = await client.exportBackup({ cloudPostgresqlInstanceNo: no, fileName: "f", bucketName: "b" });
   const shown = client.toJSON();
   const who: string = "freed" in shown ? "freed" : shown.accessKey;
-  return `${size}${status}${String(any)}${timestamp}${sig}${viaClient.requestId}${who}`;
+  return `${size}${status}${String(any)}${service}${kept}${last}${timestamp}${sig}${viaClient.requestId}${who}`;
 }
 
 export function handle(e: unknown): NcloudErrorKind | undefined {
@@ -40,7 +48,14 @@ export function handle(e: unknown): NcloudErrorKind | undefined {
   return undefined;
 }
 
+/** A test double of the package's error, as users write them. */
+export const double = new NcloudError("throttled", "too many requests", { status: 429, attempts: 3, retryable: true });
+
 export async function misuse(): Promise<void> {
+  // @ts-expect-error a kind is one of NcloudErrorKind
+  new NcloudError("oops", "message");
+  // @ts-expect-error the message comes second: kind first
+  new NcloudError("a message only");
   // @ts-expect-error fileName and bucketName are required
   await exportBackup({ ...keys, cloudPostgresqlInstanceNo: "1" });
   // @ts-expect-error method is "GET" or "POST"
