@@ -66,7 +66,6 @@ export interface ListInstancesParams extends PageOptions {
   subnetNo?: string;
   cloudPostgresqlServiceName?: string;
   cloudPostgresqlServerName?: string;
-  generationCode?: string;
 }
 export interface ListBackupFilesParams extends PageOptions {
   cloudPostgresqlInstanceNo: string;

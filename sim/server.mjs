@@ -276,6 +276,13 @@ export async function startSimulator({ port = 0, host = "127.0.0.1", seed, now =
       if (present(params, "cloudPostgresqlServiceName")) {
         items = items.filter((i) => i.cloudPostgresqlServiceName === params.cloudPostgresqlServiceName);
       }
+      // NCP's other documented filters match an instance by any of its servers.
+      const servers = (i) => i.cloudPostgresqlServerInstanceList ?? [];
+      for (const field of ["zoneCode", "vpcNo", "subnetNo", "cloudPostgresqlServerName"]) {
+        if (present(params, field)) items = items.filter((i) => servers(i).some((v) => v[field] === params[field]));
+      }
+      const serverNos = numberedList(params, "cloudPostgresqlServerInstanceNoList");
+      if (serverNos.length) items = items.filter((i) => servers(i).some((v) => serverNos.includes(v.cloudPostgresqlServerInstanceNo)));
       return { totalRows: items.length, cloudPostgresqlInstanceList: paginate(items, params) };
     },
 

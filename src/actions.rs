@@ -61,7 +61,6 @@ pub static LIST_INSTANCES: Action = Action {
         text("subnetNo", false),
         text("cloudPostgresqlServiceName", false),
         text("cloudPostgresqlServerName", false),
-        text("generationCode", false),
         PAGE_NO,
         PAGE_SIZE,
     ],

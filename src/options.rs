@@ -629,10 +629,12 @@ pub fn describe(name: &str) -> &'static str {
     }
 }
 
-/// Unknown names longer than this many bytes (the longest known one is 25)
+/// Unknown names longer than this many bytes (the longest known one is 31)
 /// are not echoed: such a "name" is more likely a value put where a name
-/// goes, and could be a secret (NCP's secret keys are 40 characters).
-const MAX_SHOWN_NAME: usize = 32;
+/// goes, and could be a secret (NCP's secret keys are 40 characters). Up to
+/// here, so that NCP's own longer names (`cloudPostgresqlServerInstanceNoList`,
+/// 35, a filter that only `call()` takes) are shown when given to a function.
+const MAX_SHOWN_NAME: usize = 36;
 /// What such a name is called instead (and a name too long to copy, `crate::options_text`).
 pub const TOO_LONG_TO_SHOW: &str = "(a name too long to show)";
 
@@ -810,13 +812,22 @@ mod tests {
         let e = err(with(full(), secret, s("x")));
         assert_eq!(e.option.as_deref(), Some("(a name too long to show)"));
         assert!(!e.message.contains(&secret[..8]), "{}", e.message);
-        // Up to 32 characters the name is shown, control characters left out.
-        let name = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\u{7}y"; // 32 bytes
+        // Up to 36 characters the name is shown, control characters left out.
+        let name = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\u{7}y"; // 36 bytes
         let e = err(with(full(), name, s("x")));
         assert_eq!(e.option.as_deref(), Some(name));
-        assert!(e.message.contains("\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxy\""), "{}", e.message);
-        // No hint is lost: over 32 bytes, a name is more than 4 edits from every known one.
-        assert!(nearest("cloudPostgresqlInstanceNoXXXXXXXX", &["cloudPostgresqlInstanceNo"]).is_none());
+        assert!(e.message.contains("\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxy\""), "{}", e.message);
+        let e = err(with(full(), "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", s("x"))); // 37 bytes
+        assert_eq!(e.option.as_deref(), Some("(a name too long to show)"));
+        // NCP's list filters, which only call() takes, are shown when given to a function.
+        let e = parse(
+            &[("cloudPostgresqlServerInstanceNoList", s("x"))],
+            Scope::Standalone(&crate::actions::LIST_INSTANCES),
+        )
+        .unwrap_err();
+        assert_eq!(e.option.as_deref(), Some("cloudPostgresqlServerInstanceNoList"));
+        // No hint is lost: over 36 bytes, a name is more than 4 edits from every known one (the longest is 31).
+        assert!(nearest("cloudPostgresqlServerInstanceNoXXXXXX", &["cloudPostgresqlServerInstanceNo"]).is_none());
     }
 
     #[test]

@@ -489,6 +489,18 @@ export const cases = {
     ok(typeof inst.cloudPostgresqlServerInstanceList[0].cpuCount === "number", "nested counts are numbers");
   },
 
+  async "lists: listInstances' filters reach NCP, and its list filters go through call()"({ lib, base }) {
+    const nos = async (opts) => (await lib.listInstances({ ...base, ...opts })).instances.map((i) => i.cloudPostgresqlInstanceNo);
+    eq(await nos({ zoneCode: "KR-1" }), [STAGING, DEV], "zoneCode");
+    eq(await nos({ vpcNo: "21001", subnetNo: "41002" }), [PROD], "vpcNo and subnetNo");
+    eq(await nos({ cloudPostgresqlServiceName: "pg-dev", responseFormatType: "xml" }), [DEV], "cloudPostgresqlServiceName, XML");
+    eq(await nos({ cloudPostgresqlServerName: "pg-staging-001-8f01", method: "POST" }), [STAGING], "cloudPostgresqlServerName, POST");
+    const r = await lib.call("getCloudPostgresqlInstanceList", { cloudPostgresqlServerInstanceNoList: ["1234569", "3456790"] }, base);
+    eq(r.cloudPostgresqlInstanceList.map((i) => i.cloudPostgresqlInstanceNo), [PROD, DEV], "call() with a list filter");
+    const e = await rejects(lib, () => lib.listInstances({ ...base, cloudPostgresqlServerInstanceNoList: ["1234569"] }), "invalid_options");
+    eq(e.option, "cloudPostgresqlServerInstanceNoList", "a list filter given to listInstances is named");
+  },
+
   async "lists: empty and one-item XML lists are arrays"({ lib, base }) {
     for (const responseFormatType of ["xml", "json"]) {
       const none = await lib.listBackupFiles({ ...base, responseFormatType, cloudPostgresqlInstanceNo: DEV });
