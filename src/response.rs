@@ -26,7 +26,7 @@ pub fn read(action: &str, exact: bool, status: u16, root: Decoded) -> Result<Map
         return Err(gateway_error(status, e.as_object().unwrap_or(&empty)));
     }
     if let Some(e) = root.get("responseError") {
-        return Err(service_error(status, e.as_object().unwrap_or(&empty), None));
+        return Err(service_error(status, e.as_object().unwrap_or(&empty)));
     }
     let mut inner = match unwrap_response(action, exact, root) {
         Some(Value::Obj(inner)) => inner,
@@ -36,7 +36,7 @@ pub fn read(action: &str, exact: bool, status: u16, root: Decoded) -> Result<Map
     normalize_map(&mut inner, 0);
     let code = field(&inner, "returnCode");
     if (!code.is_empty() && code != "0") || status >= 400 {
-        return Err(service_error(status, &inner, Some(&inner)));
+        return Err(service_error(status, &inner));
     }
     // NCP's every answer carries a returnCode ("0" for success); without
     // one (or with one that is not a string or a whole number), success
@@ -132,7 +132,7 @@ fn gateway_error(status: u16, e: &Map) -> Error {
     let details = field(e, "details");
     if !details.is_empty() {
         m.push_str(": ");
-        m.push_str(&details);
+        push_ncp_text(&mut m, &details);
     }
     m.push_str(". ");
     m.push_str(hint);
@@ -141,8 +141,10 @@ fn gateway_error(status: u16, e: &Map) -> Error {
     err
 }
 
-/// `{"returnCode":"5001017","returnMessage":"…"}` from the service itself.
-fn service_error(status: u16, e: &Map, body: Option<&Map>) -> Error {
+/// `{"returnCode":"5001017","returnMessage":"…"}` from the service itself
+/// (a `responseError`, or an answer whose returnCode is not "0"), with its
+/// `requestId` when it has one.
+fn service_error(status: u16, e: &Map) -> Error {
     let code = field(e, "returnCode");
     let mut m = headline(
         &field(e, "returnMessage"),
@@ -156,13 +158,14 @@ fn service_error(status: u16, e: &Map, body: Option<&Map>) -> Error {
     }
     let mut err = Error::new(Kind::Service, m).with_status(status);
     err.code = Some(code).filter(|c| !c.is_empty());
-    err.request_id = body.map(|b| field(b, "requestId")).filter(|r| !r.is_empty());
+    err.request_id = Some(field(e, "requestId")).filter(|r| !r.is_empty());
     err
 }
 
 /// `"<NCP's message> (<label> <code>, HTTP <status>)"`.
 fn headline(message: &str, fallback: &str, label: &str, code: &str, status: u16) -> String {
-    let mut m = String::from(non_empty(message, fallback));
+    let mut m = String::new();
+    push_ncp_text(&mut m, non_empty(message, fallback));
     m.push_str(" (");
     m.push_str(label);
     m.push(' ');
@@ -171,6 +174,18 @@ fn headline(message: &str, fallback: &str, label: &str, code: &str, status: u16)
     m.push_str(&integer_text(f64::from(status)).unwrap_or_default());
     m.push(')');
     m
+}
+
+/// The answer's own words, as one line (control characters as spaces) of at
+/// most 300 characters: a server can put anything there, of any length.
+fn push_ncp_text(m: &mut String, text: &str) {
+    for (i, c) in text.chars().enumerate() {
+        if i == 300 {
+            m.push('…');
+            break;
+        }
+        m.push(if c.is_control() { ' ' } else { c });
+    }
 }
 
 fn non_empty<'a>(s: &'a str, fallback: &'a str) -> &'a str {
@@ -359,6 +374,27 @@ mod tests {
         let e = read_text("a", true, 200, r#"{"aResponse":{"requestId":"q","returnCode":"1","returnMessage":"no"}}"#)
             .unwrap_err();
         assert_eq!((e.kind, e.request_id.as_deref()), (Kind::Service, Some("q")));
+        // So does a responseError that carries one.
+        let e = read_text("a", true, 400, r#"{"responseError":{"requestId":"rq","returnCode":"1"}}"#).unwrap_err();
+        assert_eq!(e.request_id.as_deref(), Some("rq"));
+    }
+
+    #[test]
+    fn the_answers_own_words_are_one_bounded_line() {
+        let long = "x".repeat(100_000);
+        let bodies = [
+            format!(r#"{{"error":{{"errorCode":"200","message":"a\nb","details":"{long}"}}}}"#),
+            format!(r#"{{"responseError":{{"returnCode":"1","returnMessage":"c\u0000\u001b[31md\r\n{long}"}}}}"#),
+        ];
+        for body in bodies {
+            let e = read_text("a", true, 401, &body).unwrap_err();
+            assert!(e.message.len() < 1000, "{} bytes", e.message.len());
+            assert!(!e.message.chars().any(char::is_control), "{:?}", e.message);
+            assert!(e.message.contains("x…"), "{}", e.message);
+        }
+        let e = read_text("a", true, 401, r#"{"error":{"errorCode":"200","message":"a\nb","details":"line1\nline2"}}"#)
+            .unwrap_err();
+        assert!(e.message.starts_with("a b (gateway errorCode 200, HTTP 401): line1 line2. "), "{}", e.message);
     }
 
     #[test]

@@ -162,8 +162,10 @@ async function relay(request, env) {
 }
 
 /**
- * The path and query exactly as the caller sent them. The signature covers this string byte
- * for byte, so it is cut from the raw URL, never rebuilt from parsed parameters (which would
+ * The path and query of `request.url`: what the caller sent, as workerd's URL parser left it
+ * (it percent-encodes a raw `'`, `"`, `<` and non-ASCII, and removes dot segments, before the
+ * Worker runs; the package signs that parsed form too). The signature covers this string byte
+ * for byte, so it is cut from the URL, never rebuilt from parsed parameters (which would
  * re-encode `+`, `%20`, `'`, `!` and break the signature).
  */
 function rawTarget(url) {
