@@ -44,4 +44,4 @@ bench: pkg
 
 clean:
 	cargo clean
-	rm -rf pkg/gen test-output bench/out
+	rm -rf pkg/gen pkg/LICENSE-MIT pkg/LICENSE-APACHE test-output bench/out

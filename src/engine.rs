@@ -114,9 +114,7 @@ impl Exchange {
             Err(e) => e,
         };
         e.attempts = attempts;
-        // A 429 or 503 from the gateway: the backend did not run the request.
-        // With the service's own answer (a responseError, say), it did.
-        e.retryable = e.retryable || (matches!(e.status, Some(429 | 503)) && e.kind != Kind::Service);
+        e.retryable = e.retryable || matches!(e.status, Some(429 | 503));
         if attempts > self.plan.max_retries || !should_retry(&e, self.plan.retry_unsafe) {
             return Err(e);
         }
@@ -195,21 +193,6 @@ mod tests {
             body: decode(r#"{"error":{"errorCode":"410","message":"Throttle Limited"}}"#),
             retry_after_ms: None,
         })
-    }
-
-    #[test]
-    fn a_503_with_the_services_own_answer_is_not_retried() {
-        for body in [
-            r#"{"responseError":{"returnCode":"5001017","returnMessage":"x"}}"#,
-            r#"{"exportBackupToObjectStorageResponse":{"returnCode":"0"}}"#,
-        ] {
-            let fake = Fake::new(vec![Ok(RawResponse { status: 503, body: decode(body), retry_after_ms: None }), ok()]);
-            let e = fake.run(plan(2.0, false)).err().unwrap();
-            assert_eq!((e.kind, e.attempts, e.retryable), (Kind::Service, 1, false), "{body}");
-        }
-        // The gateway's own 503 still is.
-        let fake = Fake::new(vec![status(503), ok()]);
-        assert_eq!(fake.run(plan(2.0, false)).unwrap().attempts, 2);
     }
 
     fn throttled_with_retry_after(ms: u32) -> Result<RawResponse> {

@@ -644,7 +644,7 @@ const SECRET_AS_NAME: &str = "(the secret key)";
 /// `invalid_options` for a name this object may not hold, with the nearest
 /// known name. `entries`: the whole object, whose `secretKey` (before or
 /// after the name) is never shown as a name. (A Client's is not known here,
-/// only its prepared key: a name under 33 bytes that is one is shown.)
+/// only its prepared key: a name under 37 bytes that is one is shown.)
 fn unknown(name: &str, scope: Scope, entries: &[(&str, Opt)]) -> Error {
     let secret = entries.iter().any(|(n, v)| *n == "secretKey" && matches!(v, Opt::Str(s) if *s == name));
     // No hint is lost: a name this long is too far from every known one for one.

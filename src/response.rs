@@ -169,22 +169,25 @@ fn headline(message: &str, fallback: &str, label: &str, code: &str, status: u16)
     m.push_str(" (");
     m.push_str(label);
     m.push(' ');
-    m.push_str(non_empty(code, "none"));
+    push_ncp_text(&mut m, non_empty(code, "none"));
     m.push_str(", HTTP ");
     m.push_str(&integer_text(f64::from(status)).unwrap_or_default());
     m.push(')');
     m
 }
 
-/// The answer's own words, as one line (control characters as spaces) of at
-/// most 300 characters: a server can put anything there, of any length.
+/// The answer's own words, as one line of at most 300 characters (and "…"
+/// when cut): a server can put anything there, of any length. Control
+/// characters, line and paragraph separators and bidirectional overrides
+/// (which can make a log line read as something else) become spaces.
 fn push_ncp_text(m: &mut String, text: &str) {
     for (i, c) in text.chars().enumerate() {
         if i == 300 {
             m.push('…');
             break;
         }
-        m.push(if c.is_control() { ' ' } else { c });
+        let odd = c.is_control() || matches!(c, '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        m.push(if odd { ' ' } else { c });
     }
 }
 
@@ -392,6 +395,17 @@ mod tests {
             assert!(!e.message.chars().any(char::is_control), "{:?}", e.message);
             assert!(e.message.contains("x…"), "{}", e.message);
         }
+        // NCP's code too; and separators and bidirectional overrides as spaces.
+        let e = read_text("a", true, 400, &format!(r#"{{"responseError":{{"returnCode":"1\n{long}"}}}}"#)).unwrap_err();
+        assert!(e.message.len() < 1000 && !e.message.contains('\n'), "{} bytes", e.message.len());
+        let e = read_text(
+            "a",
+            true,
+            400,
+            r#"{"responseError":{"returnCode":"1","returnMessage":"a\u2028b\u202ec\u2066d"}}"#,
+        )
+        .unwrap_err();
+        assert!(e.message.starts_with("a b c d (returnCode 1"), "{}", e.message);
         let e = read_text("a", true, 401, r#"{"error":{"errorCode":"200","message":"a\nb","details":"line1\nline2"}}"#)
             .unwrap_err();
         assert!(e.message.starts_with("a b (gateway errorCode 200, HTTP 401): line1 line2. "), "{}", e.message);

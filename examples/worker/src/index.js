@@ -163,7 +163,7 @@ async function relay(request, env) {
 
 /**
  * The path and query of `request.url`: what the caller sent, as workerd's URL parser left it
- * (it percent-encodes a raw `'`, `"`, `<` and non-ASCII, and removes dot segments, before the
+ * (it percent-encodes a raw `"`, `<`, non-ASCII and a `'` in the query, and removes dot segments, before the
  * Worker runs; the package signs that parsed form too). The signature covers this string byte
  * for byte, so it is cut from the URL, never rebuilt from parsed parameters (which would
  * re-encode `+`, `%20`, `'`, `!` and break the signature).
