@@ -122,7 +122,7 @@ function plainFields(input, credentials) {
 }
 
 /** `timestamp` as given (-0 as 0), else the clock plus `clockOffsetMs` (as the wasm path does). */
-function timestampOf({ timestamp, clockOffsetMs }) {
+function timestampOf(timestamp, clockOffsetMs) {
   const t = timestamp ?? Math.floor(Date.now() + (clockOffsetMs ?? 0));
   return t === 0 ? 0 : t;
 }
@@ -192,7 +192,7 @@ function sign(input) {
   const f = plainFields(input, true); // runs the input's getters
   intact();
   if (f && text(f.accessKey) && text(f.secretKey) && put(f.method, f.url, f.accessKey, f.secretKey)) {
-    const timestamp = timestampOf(f);
+    const timestamp = timestampOf(f.timestamp, f.clockOffsetMs);
     const length = __signFast(f.method.length, f.url.length, f.accessKey.length, f.secretKey.length, f.clockOffsetMs, timestamp);
     if (length) return signed(timestamp, f.accessKey, take(length));
   }
@@ -287,7 +287,7 @@ export class Client extends WasmClient {
     const f = plainFields(input, false); // runs the input's getters
     if (f && this.#live() && put(f.method, f.url)) {
       // The call's clock offset, else the Client's (as the validated path does).
-      const timestamp = timestampOf(f.clockOffsetMs === undefined ? { timestamp: f.timestamp, clockOffsetMs: this.#offset } : f);
+      const timestamp = timestampOf(f.timestamp, f.clockOffsetMs ?? this.#offset);
       const length = this.__signFast(f.method.length, f.url.length, f.clockOffsetMs, timestamp);
       if (length) return signed(timestamp, this.#key(), take(length));
     }
