@@ -1,23 +1,41 @@
 // Local simulator of NAVER Cloud Platform's API Gateway in front of the
-// Cloud DB for PostgreSQL (VPC) API (/vpostgresql/v2/*). Node >= 20, no dependencies.
+// Cloud DB for PostgreSQL (VPC) API (/vpostgresql/v2/*), and of Object Storage's S3 API
+// (path style, every other path) on the same origin. Node >= 20, no dependencies.
 //
 // Request pipeline for a non-debug request:
-//   read body -> record -> (OPTIONS: preflight) -> take a queued fault -> 413 -> route (404)
-//   -> method (405) -> signature v2 auth (401) -> parse parameters (400) -> action.
+//   read body -> record -> (OPTIONS: preflight) -> take a queued fault -> then
+//   API (/vpostgresql/...): 413 -> route (404) -> method (405) -> signature v2 auth (401)
+//     -> parse parameters (400) -> action;
+//   S3 (anything else): 400 too large -> path -> method (405) -> signature v4 (403/400)
+//     -> bucket (404) -> operation (501) -> listing parameters (400) -> ListObjectsV2 / ListObjects.
 // Debug endpoints live under /_sim/ and are neither recorded, faulted nor authenticated.
 
 import http from "node:http";
 import { createHash, createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   JSON_TYPE,
+  renderDebugError,
   renderGatewayError,
   renderJson,
   renderServiceError,
   renderSuccess,
 } from "./render.mjs";
+import {
+  S3_XML_TYPE,
+  compareKeys,
+  hasSubresource,
+  parseQuery,
+  parseS3Path,
+  renderListing,
+  renderS3Error,
+  s3ActionName,
+  s3RequestId,
+  verifySigV4,
+} from "./s3.mjs";
 
 const DEFAULT_SEED = fileURLToPath(new URL("./seed.json", import.meta.url));
 const API_PREFIX = "/vpostgresql/v2/";
@@ -30,9 +48,14 @@ const CORS_HEADERS = { "access-control-allow-origin": "*", "access-control-expos
 const PREFLIGHT_HEADERS = {
   "access-control-allow-methods": "GET, POST, OPTIONS",
   "access-control-allow-headers":
-    "x-ncp-apigw-timestamp, x-ncp-iam-access-key, x-ncp-apigw-signature-v2, content-type",
+    "x-ncp-apigw-timestamp, x-ncp-iam-access-key, x-ncp-apigw-signature-v2, x-ncp-apigw-signature-v1, content-type",
   "access-control-max-age": "600",
 };
+// S3 paths: the headers a SigV4 client sends (a preflight's requested headers are echoed).
+const S3_ALLOW_HEADERS = "authorization, x-amz-date, x-amz-content-sha256, x-amz-user-agent, amz-sdk-invocation-id, amz-sdk-request, content-type";
+const S3_EXPOSE_HEADERS = "content-type, content-length, etag, x-amz-request-id, retry-after";
+const OBJECT_FAULTS = new Set(["object-delay", "object-never"]);
+const EXPORT_ACTION = "exportBackupToObjectStorage";
 
 // Service error codes. Only 5001017 comes from NCP (SPEC.md); NCP publishes no list for the
 // others, so these are simulator choices (documented in sim/README.md).
@@ -43,12 +66,14 @@ export const ERROR_CODES = {
   instanceNotFound: "5001017",
   backupFileNotFound: "5001101",
   bucketNotFound: "5001102",
+  serverInstanceNotFound: "5001103",
   faultDefault: "5001999",
 };
 
 const FAULT_TYPES = new Set([
   "throttle", "quota", "rate", "unavailable", "gateway-timeout", "permission", "service-error",
-  "status", "delay", "reset", "truncated", "html", "empty", "huge",
+  "status", "delay", "reset", "truncated", "html", "empty", "huge", "json-list-as-object",
+  "object-delay", "object-never",
 ]);
 const GATEWAY_FAULTS = {
   throttle: "throttle", quota: "quota", rate: "rate", unavailable: "endpoint", "gateway-timeout": "timeout",
@@ -157,12 +182,19 @@ function safeEqual(a, b) {
   return timingSafeEqual(da, db);
 }
 
-/** Returns null when the request is authentic, else the reason (never secret material). */
+/**
+ * Returns null when the request is authentic, else the reason (never secret material).
+ * The signature may come in x-ncp-apigw-signature-v2 or, as NCP's Go, JS and Python SDKs send
+ * it, x-ncp-apigw-signature-v1: same HMAC-SHA256 recipe. When both are sent, v2 is checked.
+ */
 function authFailure(ctx, credentials, nowMs) {
   const h = ctx.headers;
-  for (const name of ["x-ncp-apigw-timestamp", "x-ncp-iam-access-key", "x-ncp-apigw-signature-v2"]) {
+  for (const name of ["x-ncp-apigw-timestamp", "x-ncp-iam-access-key"]) {
     if (!h[name]) return `Missing required header: ${name}`;
   }
+  const sigHeader = h["x-ncp-apigw-signature-v2"] ? "x-ncp-apigw-signature-v2"
+    : h["x-ncp-apigw-signature-v1"] ? "x-ncp-apigw-signature-v1" : null;
+  if (!sigHeader) return "Missing required header: x-ncp-apigw-signature-v2 (or x-ncp-apigw-signature-v1)";
   const timestamp = h["x-ncp-apigw-timestamp"];
   if (!/^\d{1,16}$/.test(timestamp)) return "Invalid x-ncp-apigw-timestamp: must be epoch milliseconds as a decimal integer";
   if (Math.abs(nowMs - Number(timestamp)) > MAX_CLOCK_SKEW_MS) {
@@ -175,8 +207,8 @@ function authFailure(ctx, credentials, nowMs) {
   const expected = createHmac("sha256", secretKey)
     .update(`${ctx.method} ${ctx.target}\n${timestamp}\n${accessKey}`)
     .digest("base64");
-  if (!safeEqual(expected, h["x-ncp-apigw-signature-v2"])) {
-    return "Signature mismatch (x-ncp-apigw-signature-v2 does not match method, request target, timestamp and access key)";
+  if (!safeEqual(expected, h[sigHeader])) {
+    return `Signature mismatch (${sigHeader} does not match method, request target, timestamp and access key)`;
   }
   return null;
 }
@@ -196,6 +228,12 @@ function normalizeFault(input) {
     throw new TypeError("fault.status must be an HTTP status from 200 to 599");
   }
   if (input.action !== undefined && typeof input.action !== "string") throw new TypeError("fault.action must be a string");
+  if (OBJECT_FAULTS.has(input.type)) {
+    if (input.action !== undefined && input.action !== EXPORT_ACTION) {
+      throw new TypeError(`a ${input.type} fault applies to ${EXPORT_ACTION} only`);
+    }
+    if (input.type === "object-delay" && input.delayMs === undefined) throw new TypeError("an object-delay fault needs delayMs");
+  }
   return { ...structuredClone(input), times, delayMs, remaining: times };
 }
 
@@ -215,7 +253,10 @@ function hugeBody(size) {
 
 // ---------------------------------------------------------------- simulator
 
-export async function startSimulator({ port = 0, host = "127.0.0.1", seed, now = () => Date.now(), quiet = true } = {}) {
+export async function startSimulator({
+  port = 0, host = "127.0.0.1", seed, now = () => Date.now(), quiet = true, exportDelayMs = 0,
+} = {}) {
+  if (!Number.isFinite(exportDelayMs) || exportDelayMs < 0) throw new TypeError("exportDelayMs must be a non-negative number");
   const seedData = typeof seed === "object" && seed !== null
     ? structuredClone(seed)
     : JSON.parse(readFileSync(seed ?? DEFAULT_SEED, "utf8"));
@@ -225,20 +266,117 @@ export async function startSimulator({ port = 0, host = "127.0.0.1", seed, now =
   const exportsLog = [];
   const faults = [];
   const shutdown = new AbortController();
+  // Object appearance uses a real (monotonic) clock, so a delay elapses even when the
+  // simulator's `now` is fixed; LastModified uses the simulator clock.
+  const realNow = () => performance.now();
 
   function resetState() {
     const s = structuredClone(seedData);
     state = {
       credentials: new Map((s.credentials ?? []).map((c) => [c.accessKey, c.secretKey])),
       regions: s.regions ?? ["KR"],
+      storageRegions: s.storageRegions ?? ["kr-standard"],
       instances: s.instances ?? [],
       backups: s.backups ?? {},
       buckets: s.buckets ?? [],
+      // bucket name -> Map key -> { current?: object, pending?: object }
+      objects: new Map(),
     };
+    for (const b of state.buckets) {
+      const store = new Map();
+      state.objects.set(b.bucketName, store);
+      for (const o of b.objects ?? []) {
+        const lastModified = new Date(o.lastModified ?? now()).toISOString();
+        store.set(o.key, { current: { key: o.key, size: o.size ?? 0, etag: o.etag ?? etagOf(b.bucketName, o.key, lastModified, o.size ?? 0), lastModified } });
+      }
+    }
   }
   resetState();
 
   const nowIso = () => new Date(now()).toISOString();
+
+  // ------------------------------------------------------------ objects
+
+  function etagOf(bucket, key, lastModified, size) {
+    const md5 = createHash("md5").update(`${bucket}\n${key}\n${lastModified}`).digest("hex");
+    // A backup of some size arrives as a multipart upload: S3's ETag is then "<md5>-<parts>".
+    const part = 64 * 1024 * 1024;
+    return size > part ? `${md5}-${Math.ceil(size / part)}` : md5;
+  }
+
+  /** Pending objects whose time has come replace the current version of their key. */
+  function settle(store) {
+    const t = realNow();
+    for (const slot of store.values()) {
+      if (slot.pending && slot.pending.visibleAt <= t) {
+        slot.current = slot.pending;
+        delete slot.pending;
+        delete slot.current.visibleAt;
+      }
+    }
+  }
+
+  function visibleObjects(bucketName) {
+    const store = state.objects.get(bucketName);
+    if (!store) return [];
+    settle(store);
+    return [...store.values()].filter((s) => s.current).map((s) => s.current).sort((a, b) => compareKeys(a.key, b.key));
+  }
+
+  /** An object appears at once (delayMs 0), after delayMs, or never (Infinity). */
+  function putObject(bucketName, key, size, delayMs) {
+    let store = state.objects.get(bucketName);
+    if (!store) state.objects.set(bucketName, (store = new Map()));
+    const slot = store.get(key) ?? {};
+    const lastModified = Number.isFinite(delayMs) ? new Date(now() + delayMs).toISOString() : null;
+    const object = { key, size, etag: etagOf(bucketName, key, lastModified ?? "never", size), lastModified };
+    if (delayMs === 0) {
+      slot.current = object;
+      delete slot.pending; // the newest write wins
+    } else {
+      slot.pending = { ...object, visibleAt: realNow() + delayMs };
+    }
+    store.set(key, slot);
+  }
+
+  function objectsView() {
+    const view = {};
+    for (const [bucketName, store] of state.objects) {
+      settle(store);
+      const list = [];
+      for (const slot of store.values()) {
+        if (slot.current) list.push({ key: slot.current.key, size: slot.current.size, lastModified: slot.current.lastModified, etag: slot.current.etag });
+        if (slot.pending) list.push({ key: slot.pending.key, size: slot.pending.size, lastModified: slot.pending.lastModified, etag: slot.pending.etag, pending: true });
+      }
+      view[bucketName] = list.sort((a, b) => compareKeys(a.key, b.key) || (a.pending ? 1 : 0) - (b.pending ? 1 : 0));
+    }
+    return view;
+  }
+
+  /** Test objects: { bucket, key, size?, lastModified? } or a list of them; validated first. */
+  function addObjects(input) {
+    const list = Array.isArray(input) ? input : [input];
+    for (const o of list) {
+      if (!o || typeof o !== "object") throw new TypeError("an object must be { bucket, key, size? }");
+      if (!state.objects.has(o.bucket)) throw new TypeError(`unknown bucket ${JSON.stringify(o.bucket)}; seed buckets: ${[...state.objects.keys()].join(", ")}`);
+      if (typeof o.key !== "string" || o.key === "" || !o.key.isWellFormed() || Buffer.byteLength(o.key) > 1024) {
+        throw new TypeError("object.key must be a non-empty, well-formed string of at most 1024 UTF-8 bytes");
+      }
+      if (o.size !== undefined && !(Number.isSafeInteger(o.size) && o.size >= 0)) throw new TypeError("object.size must be a non-negative integer");
+      if (o.lastModified !== undefined && Number.isNaN(Date.parse(o.lastModified))) throw new TypeError("object.lastModified must be a date");
+    }
+    for (const o of list) {
+      const lastModified = new Date(o.lastModified ?? now()).toISOString();
+      const size = o.size ?? 0;
+      state.objects.get(o.bucket).set(o.key, { current: { key: o.key, size, etag: etagOf(o.bucket, o.key, lastModified, size), lastModified } });
+    }
+    return list.length;
+  }
+
+  /** Where an export lands. NCP does not document this; clients must search by file name. */
+  function exportKey(instanceNo, fileName) {
+    return `cloud-postgresql/${instanceNo}/${fileName}.tar`;
+  }
 
   // ------------------------------------------------------------ actions
 
@@ -314,23 +452,41 @@ export async function startSimulator({ port = 0, host = "127.0.0.1", seed, now =
       return { totalRows: files.length, cloudPostgresqlBackupDetailList: paginate(files, params) };
     },
 
+    // NCP documents only regionCode, cloudPostgresqlServerInstanceNo and responseFormatType
+    // here: no paging (pageNo/pageSize are ignored, every bucket is returned).
     getCloudPostgresqlBucketList(params) {
-      // cloudPostgresqlServerInstanceNo (optional) is accepted and ignored: every seeded
-      // bucket is reachable from every instance here.
-      const items = state.buckets.map((b) => ({ bucketName: b.bucketName }));
-      return { totalRows: items.length, cloudPostgresqlBucketList: paginate(items, params) };
+      let buckets = state.buckets;
+      if (present(params, "cloudPostgresqlServerInstanceNo")) {
+        const no = params.cloudPostgresqlServerInstanceNo;
+        const known = state.instances.some((i) => i.cloudPostgresqlInstanceStatusName !== "deleted" &&
+          (i.cloudPostgresqlServerInstanceList ?? []).some((v) => v.cloudPostgresqlServerInstanceNo === no));
+        if (!known) {
+          throw new ServiceError(ERROR_CODES.serverInstanceNotFound, `Cloud DB for PostgreSQL server instance does not exist (cloudPostgresqlServerInstanceNo: ${no.slice(0, 40)})`);
+        }
+        buckets = buckets.filter((b) => b.reachableFrom === undefined || b.reachableFrom === "*" ||
+          (Array.isArray(b.reachableFrom) && b.reachableFrom.includes(no)));
+      }
+      const items = buckets.map((b) => ({ bucketName: b.bucketName }));
+      return { totalRows: items.length, cloudPostgresqlBucketList: items };
     },
 
     exportBackupToObjectStorage(params, { requestId }) {
       requireParams(params, ["fileName", "bucketName", "cloudPostgresqlInstanceNo"]);
       const inst = instanceOrFail(params.cloudPostgresqlInstanceNo);
       const files = state.backups[inst.cloudPostgresqlInstanceNo]?.files ?? [];
-      if (!files.some((f) => f.fileName === params.fileName)) {
+      const file = files.find((f) => f.fileName === params.fileName);
+      if (!file) {
         throw new ServiceError(ERROR_CODES.backupFileNotFound, `Backup file does not exist for instance ${inst.cloudPostgresqlInstanceNo}: ${params.fileName.slice(0, 200)}`);
       }
       if (!state.buckets.some((b) => b.bucketName === params.bucketName)) {
         throw new ServiceError(ERROR_CODES.bucketNotFound, `Object Storage bucket does not exist: ${params.bucketName.slice(0, 200)}`);
       }
+      const objectKey = exportKey(inst.cloudPostgresqlInstanceNo, file.fileName);
+      // An object-delay / object-never fault changes only where and when the object lands.
+      const objectFault = takeFault(EXPORT_ACTION, { objectFaults: true });
+      const delayMs = objectFault?.type === "object-never" ? Infinity
+        : objectFault?.type === "object-delay" ? objectFault.delayMs : exportDelayMs;
+      putObject(params.bucketName, objectKey, file.backupSize, delayMs);
       exportsLog.push({
         id: randomUUID(),
         bucketName: params.bucketName,
@@ -339,6 +495,7 @@ export async function startSimulator({ port = 0, host = "127.0.0.1", seed, now =
         regionCode: present(params, "regionCode") ? params.regionCode : null,
         requestId,
         at: nowIso(),
+        objectKey,
       });
       return {};
     },
@@ -347,7 +504,7 @@ export async function startSimulator({ port = 0, host = "127.0.0.1", seed, now =
   // ------------------------------------------------------------ API pipeline
 
   /** Everything after faults: returns a response object, never writes. */
-  function processApi(ctx, { forceJson = false } = {}) {
+  function processApi(ctx, { forceJson = false, listAsObject = false } = {}) {
     if (ctx.tooLarge) return renderGatewayError("tooLarge", `Request body exceeds ${MAX_BODY} bytes`);
     const action = ctx.path.startsWith(API_PREFIX) ? ctx.path.slice(API_PREFIX.length) : null;
     if (!action || !Object.hasOwn(actions, action)) {
@@ -371,15 +528,76 @@ export async function startSimulator({ port = 0, host = "127.0.0.1", seed, now =
     const requestId = randomUUID();
     try {
       checkRegion(params);
-      return renderSuccess(action, format, requestId, actions[action](params, { requestId }));
+      // NCP's exportBackupToObjectStorage page shows its XML answer without <?xml ...?>.
+      const xmlDeclaration = action !== EXPORT_ACTION;
+      return renderSuccess(action, format, requestId, actions[action](params, { requestId }), { xmlDeclaration, listAsObject });
     } catch (err) {
       if (err instanceof ServiceError) return renderServiceError(format, err.status, err.returnCode, err.message);
       throw err;
     }
   }
 
-  function takeFault(action) {
-    const i = faults.findIndex((f) => f.action === undefined || f.action === action);
+  // ------------------------------------------------------------ S3 pipeline
+
+  function processS3(ctx) {
+    const requestId = s3RequestId(now());
+    const fail = (status, code, message, opts = {}) => {
+      const r = renderS3Error(status, code, message, { requestId, ...opts });
+      r.headers["access-control-expose-headers"] = S3_EXPOSE_HEADERS;
+      return r;
+    };
+    if (ctx.tooLarge) return fail(400, "MaxMessageLengthExceeded", "Your request was too big.");
+    const route = parseS3Path(ctx.path);
+    if (!route) return fail(400, "InvalidURI", "Couldn't parse the specified URI.");
+    const named = route.bucket ? { bucket: route.bucket } : {};
+    if (ctx.method !== "GET" && ctx.method !== "HEAD") {
+      const r = fail(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", {
+        ...named, extra: { Method: ctx.method, ResourceType: route.key ? "OBJECT" : route.bucket ? "BUCKET" : "SERVICE" },
+      });
+      r.headers.allow = "GET, HEAD, OPTIONS";
+      return r;
+    }
+    const authError = verifySigV4(
+      { method: ctx.method, rawPath: ctx.path, rawQuery: ctx.rawQuery, headers: ctx.headers, rawHeaders: ctx.rawHeaders, body: ctx.body },
+      { credentials: state.credentials, regions: state.storageRegions, nowMs: now() },
+    );
+    if (authError) return fail(authError.status, authError.code, authError.message, { ...named, extra: authError.extra });
+    const notImplemented = () => fail(501, "NotImplemented",
+      "A header or query you provided implies functionality that is not implemented (the simulator serves GET /{bucket}?list-type=2 and GET /{bucket} listings only).", named);
+    if (!route.bucket) return notImplemented();
+    if (!state.buckets.some((b) => b.bucketName === route.bucket)) return fail(404, "NoSuchBucket", "The specified bucket does not exist", named);
+    if (route.key !== "" || ctx.method === "HEAD") return notImplemented();
+    const params = new Map();
+    for (const [n, v] of parseQuery(ctx.rawQuery)) if (!params.has(n)) params.set(n, v); // valid: auth parsed it
+    if (hasSubresource(params)) return notImplemented();
+    let version = 1;
+    if (params.has("list-type")) {
+      if (params.get("list-type") !== "2") {
+        return fail(400, "InvalidArgument", "Invalid List Type specified in Request", { ...named, extra: { ArgumentName: "list-type", ArgumentValue: params.get("list-type").slice(0, 100) } });
+      }
+      version = 2;
+    }
+    const result = renderListing(route.bucket, visibleObjects(route.bucket), params, version);
+    if (result.error) {
+      const [status, code, message, extra] = result.error;
+      return fail(status, code, message, { ...named, extra });
+    }
+    return {
+      status: 200,
+      headers: { "content-type": S3_XML_TYPE, "x-amz-request-id": requestId, "access-control-expose-headers": S3_EXPOSE_HEADERS },
+      body: result.body,
+    };
+  }
+
+  // ------------------------------------------------------------ faults
+
+  /**
+   * The first queued fault for this request's action (or with no action). Object faults
+   * (object-delay, object-never) form their own channel: only a successful export takes them.
+   */
+  function takeFault(action, { objectFaults = false } = {}) {
+    const i = faults.findIndex((f) => OBJECT_FAULTS.has(f.type) === objectFaults &&
+      (f.action === undefined || f.action === action));
     if (i < 0) return null;
     const fault = faults[i];
     fault.remaining -= 1;
@@ -388,20 +606,22 @@ export async function startSimulator({ port = 0, host = "127.0.0.1", seed, now =
   }
 
   /** Answers a faulted request. Returns a response object, "reset", or null (answer normally). */
-  async function applyFault(fault, ctx) {
+  async function applyFault(fault, ctx, run) {
     if (fault.delayMs > 0) await sleep(fault.delayMs, undefined, { signal: shutdown.signal });
     // `process: true` runs the request for real first (side effects happen), then answers
     // with the fault: a response lost after the backend did the work.
-    if (fault.process && fault.type !== "delay" && fault.type !== "truncated") processApi(ctx);
+    if (fault.process && !["delay", "truncated", "json-list-as-object"].includes(fault.type)) run();
     const extra = fault.headers && typeof fault.headers === "object" ? fault.headers : {};
     const withExtra = (r) => ({ ...r, headers: { ...r.headers, ...extra } });
-    const details = fault.details ?? "Simulated fault";
+    const details = fault.details; // NCP documents no details: only a fault that passes one sends it
 
     switch (fault.type) {
       case "delay":
         return null;
       case "reset":
         return "reset";
+      case "json-list-as-object":
+        return withExtra(run({ listAsObject: true }));
       case "throttle": case "quota": case "rate": case "unavailable": case "gateway-timeout": case "permission": {
         const r = renderGatewayError(GATEWAY_FAULTS[fault.type], details, fault.status);
         if (typeof fault.body === "string") r.body = fault.body;
@@ -421,8 +641,9 @@ export async function startSimulator({ port = 0, host = "127.0.0.1", seed, now =
           body: String(fault.body ?? ""),
         });
       case "truncated": {
-        const full = Buffer.from(processApi(ctx, { forceJson: true }).body);
-        return withExtra({ status: 200, headers: { "content-type": JSON_TYPE }, body: full.subarray(0, Math.floor(full.length / 2)) });
+        const r = run({ forceJson: true });
+        const full = Buffer.from(r.body);
+        return withExtra({ status: 200, headers: { "content-type": r.headers["content-type"] ?? JSON_TYPE }, body: full.subarray(0, Math.floor(full.length / 2)) });
       }
       case "html": {
         const status = fault.status ?? 502;
@@ -467,6 +688,8 @@ export async function startSimulator({ port = 0, host = "127.0.0.1", seed, now =
       case "GET /_sim/health": return renderJson(200, { ok: true });
       case "GET /_sim/buckets": return renderJson(200, { buckets: bucketsView() });
       case "GET /_sim/exports": return renderJson(200, { exports: exportsLog });
+      case "GET /_sim/objects": return renderJson(200, { objects: objectsView() });
+      case "DELETE /_sim/objects": for (const store of state.objects.values()) store.clear(); return renderJson(200, { ok: true });
       case "GET /_sim/requests": return renderJson(200, { requests });
       case "DELETE /_sim/requests": requests.length = 0; return renderJson(200, { ok: true });
       case "GET /_sim/faults": return renderJson(200, { faults });
@@ -477,13 +700,21 @@ export async function startSimulator({ port = 0, host = "127.0.0.1", seed, now =
           const queued = inject(JSON.parse(ctx.body));
           return renderJson(201, { ok: true, queued });
         } catch (err) {
-          return renderGatewayError("badRequest", `Invalid fault: ${err.message}`);
+          return renderDebugError(400, "Bad Request Exception", `Invalid fault: ${err.message}`);
+        }
+      }
+      case "POST /_sim/objects": {
+        try {
+          const added = addObjects(JSON.parse(ctx.body));
+          return renderJson(201, { ok: true, added });
+        } catch (err) {
+          return renderDebugError(400, "Bad Request Exception", `Invalid object: ${err.message}`);
         }
       }
     }
-    const known = ["/_sim/health", "/_sim/buckets", "/_sim/exports", "/_sim/requests", "/_sim/faults", "/_sim/reset"];
-    if (known.includes(ctx.path)) return renderGatewayError("methodNotAllowed", `Method ${ctx.method} is not allowed on ${ctx.path}`);
-    return renderGatewayError("notFound", `No debug endpoint ${ctx.path.slice(0, 200)}`);
+    const known = ["/_sim/health", "/_sim/buckets", "/_sim/exports", "/_sim/objects", "/_sim/requests", "/_sim/faults", "/_sim/reset"];
+    if (known.includes(ctx.path)) return renderDebugError(405, "Bad Request Exception", `Method ${ctx.method} is not allowed on ${ctx.path}`);
+    return renderDebugError(404, "Not Found Exception", `No debug endpoint ${ctx.path.slice(0, 200)}`);
   }
 
   // ------------------------------------------------------------ HTTP plumbing
@@ -523,6 +754,7 @@ export async function startSimulator({ port = 0, host = "127.0.0.1", seed, now =
       path: q < 0 ? target : target.slice(0, q),
       rawQuery: q < 0 ? "" : target.slice(q + 1),
       headers: req.headers,
+      rawHeaders: req.rawHeaders,
       body,
       tooLarge,
     };
@@ -539,21 +771,35 @@ export async function startSimulator({ port = 0, host = "127.0.0.1", seed, now =
     if (tooLarge || body.length > MAX_RECORDED_BODY) record.bodyTruncated = true;
     requests.push(record);
 
-    if (ctx.method === "OPTIONS") return send(res, { status: 204, headers: PREFLIGHT_HEADERS });
-
-    if (ctx.path.startsWith("/vpostgresql/")) {
-      const fault = takeFault(ctx.path.slice(API_PREFIX.length));
-      if (fault) {
-        const answer = await applyFault(fault, ctx);
-        if (answer === "reset") {
-          if (typeof req.socket.resetAndDestroy === "function") req.socket.resetAndDestroy();
-          else req.socket.destroy();
-          return;
-        }
-        if (answer) return send(res, answer, { close: dropConnection });
-      }
+    // Every path outside /vpostgresql/ (and /_sim/) is Object Storage's S3 API.
+    const isApi = ctx.path.startsWith("/vpostgresql/");
+    if (ctx.method === "OPTIONS") {
+      if (isApi) return send(res, { status: 204, headers: PREFLIGHT_HEADERS });
+      const asked = req.headers["access-control-request-headers"];
+      return send(res, {
+        status: 204,
+        headers: {
+          "access-control-allow-methods": "GET, HEAD, OPTIONS",
+          "access-control-allow-headers": asked || S3_ALLOW_HEADERS,
+          "access-control-expose-headers": S3_EXPOSE_HEADERS,
+          "access-control-max-age": "600",
+        },
+      });
     }
-    send(res, processApi(ctx), { close: dropConnection });
+
+    const run = (opts) => (isApi ? processApi(ctx, opts) : processS3(ctx));
+    const action = isApi ? ctx.path.slice(API_PREFIX.length) : s3ActionName(ctx.method, ctx.path, ctx.rawQuery);
+    const fault = takeFault(action);
+    if (fault) {
+      const answer = await applyFault(fault, ctx, run);
+      if (answer === "reset") {
+        if (typeof req.socket.resetAndDestroy === "function") req.socket.resetAndDestroy();
+        else req.socket.destroy();
+        return;
+      }
+      if (answer) return send(res, answer, { close: dropConnection });
+    }
+    send(res, run(), { close: dropConnection });
   }
 
   const server = http.createServer((req, res) => {
@@ -574,10 +820,11 @@ export async function startSimulator({ port = 0, host = "127.0.0.1", seed, now =
   server.on("clientError", (err, socket) => {
     if (!socket.writable || err.code === "ECONNRESET") return socket.destroy();
     const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
-    const body = JSON.stringify({ error: { errorCode: "100", message: "Bad Request", details: `Malformed HTTP request (${err.code ?? "parse error"})` } });
+    const body = JSON.stringify({ error: { errorCode: "100", message: "Bad Request Exception" } });
     socket.end(
       `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: ${JSON_TYPE}\r\n` +
-      `access-control-allow-origin: *\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      `access-control-allow-origin: *\r\nx-sim-details: Malformed HTTP request (${String(err.code ?? "parse error").replace(/[^\x20-\x7e]/g, "?")})\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
 
@@ -594,6 +841,9 @@ export async function startSimulator({ port = 0, host = "127.0.0.1", seed, now =
     requests,
     exports: exportsLog,
     get faults() { return faults.map((f) => ({ ...f })); },
+    /** Objects per bucket, as GET /_sim/objects shows them (pending ones marked). */
+    get objects() { return objectsView(); },
+    addObjects,
     inject,
     clearFaults() { faults.length = 0; },
     reset,

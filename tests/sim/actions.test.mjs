@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { startSimulator } from "../../sim/server.mjs";
 import {
   call, callJson, raw, signHeaders, DEMO, xmlAll, xmlText,
-  INSTANCE_A, INSTANCE_B, INSTANCE_C, INSTANCE_DELETED, FILE_A1, FILE_B, FILE_SPECIAL,
+  INSTANCE_A, INSTANCE_B, INSTANCE_C, INSTANCE_DELETED, INSTANCE_R, FILE_A1, FILE_B, FILE_SPECIAL,
 } from "./helpers.mjs";
 
 let sim;
@@ -30,8 +30,8 @@ test("getCloudPostgresqlInstanceList JSON", async () => {
   assert.match(r.requestId, UUID);
   assert.equal(r.returnCode, "0");
   assert.equal(r.returnMessage, "success");
-  assert.equal(r.totalRows, 3); // the deleted instance is not listed
-  assert.deepEqual(r.cloudPostgresqlInstanceList.map((i) => i.cloudPostgresqlInstanceNo), [INSTANCE_A, INSTANCE_B, INSTANCE_C]);
+  assert.equal(r.totalRows, 4); // the deleted instance is not listed
+  assert.deepEqual(r.cloudPostgresqlInstanceList.map((i) => i.cloudPostgresqlInstanceNo), [INSTANCE_A, INSTANCE_B, INSTANCE_C, INSTANCE_R]);
   const a = r.cloudPostgresqlInstanceList[0];
   assert.equal(a.cloudPostgresqlServiceName, "pg-prod");
   assert.equal(a.cloudPostgresqlInstanceStatusName, "running");
@@ -47,11 +47,11 @@ test("getCloudPostgresqlInstanceList JSON", async () => {
 test("getCloudPostgresqlInstanceList XML", async () => {
   const res = await call(sim, "getCloudPostgresqlInstanceList", {}, { format: "xml" });
   assertXmlEnvelope(res, "getCloudPostgresqlInstanceListResponse");
-  assert.equal(xmlText(res.body, "totalRows"), "3");
+  assert.equal(xmlText(res.body, "totalRows"), "4");
   const list = xmlAll(res.body, "cloudPostgresqlInstanceList");
   assert.equal(list.length, 1);
   const items = xmlAll(list[0], "cloudPostgresqlInstance");
-  assert.equal(items.length, 3);
+  assert.equal(items.length, 4);
   assert.equal(xmlText(items[0], "cloudPostgresqlInstanceNo"), INSTANCE_A);
   assert.equal(xmlAll(items[0], "cloudPostgresqlServerInstance").length, 2);
   assert.equal(xmlText(items[0], "code"), "CREAT");
@@ -78,8 +78,10 @@ test("instance list filters by cloudPostgresqlInstanceNoList.N and service name"
 test("getCloudPostgresqlBackupList JSON and XML", async () => {
   const { json } = await callJson(sim, "getCloudPostgresqlBackupList", {});
   const r = json.getCloudPostgresqlBackupListResponse;
-  assert.equal(r.totalRows, 2);
-  const [a, b] = r.cloudPostgresqlBackupList;
+  assert.equal(r.totalRows, 3);
+  const [a, b, c] = r.cloudPostgresqlBackupList;
+  assert.equal(c.cloudPostgresqlInstanceNo, INSTANCE_R);
+  assert.equal(c.backupType, "USER");
   assert.equal(a.cloudPostgresqlInstanceNo, INSTANCE_A);
   assert.equal(a.cloudPostgresqlServiceName, "pg-prod");
   assert.equal(typeof a.backupSize, "string");
@@ -90,7 +92,7 @@ test("getCloudPostgresqlBackupList JSON and XML", async () => {
   const res = await call(sim, "getCloudPostgresqlBackupList", {}, { format: "xml" });
   assertXmlEnvelope(res, "getCloudPostgresqlBackupListResponse");
   const items = xmlAll(xmlAll(res.body, "cloudPostgresqlBackupList")[0], "cloudPostgresqlBackup");
-  assert.equal(items.length, 2);
+  assert.equal(items.length, 3);
   assert.equal(xmlText(items[1], "backupSize"), "268435456");
 });
 
@@ -155,8 +157,10 @@ test("exportBackupToObjectStorage JSON and XML success bodies are exactly NCP's"
   const res = await call(sim, "exportBackupToObjectStorage", {
     cloudPostgresqlInstanceNo: INSTANCE_B, fileName: FILE_B, bucketName: "archive-kr",
   }, { format: "xml" });
-  assertXmlEnvelope(res, "exportBackupToObjectStorageResponse");
-  assert.match(res.body, /^<\?xml version="1.0" encoding="UTF-8"\?><exportBackupToObjectStorageResponse><requestId>[0-9a-f-]{36}<\/requestId><returnCode>0<\/returnCode><returnMessage>success<\/returnMessage><\/exportBackupToObjectStorageResponse>$/);
+  // No <?xml ...?> declaration: NCP's exportBackupToObjectStorage page shows the answer without one.
+  assert.equal(res.status, 200, res.body);
+  assert.match(res.headers["content-type"], /^application\/xml/);
+  assert.match(res.body, /^<exportBackupToObjectStorageResponse><requestId>[0-9a-f-]{36}<\/requestId><returnCode>0<\/returnCode><returnMessage>success<\/returnMessage><\/exportBackupToObjectStorageResponse>$/);
 });
 
 test("paging: pageNo/pageSize slice, totalRows stays the full count", async () => {
@@ -177,11 +181,12 @@ test("paging: pageNo/pageSize slice, totalRows stays the full count", async () =
   assert.deepEqual(await page(undefined, 1), [FILE_A1]);
   assert.deepEqual(await page(2, 1000), []);
 
-  const instances = await callJson(sim, "getCloudPostgresqlInstanceList", { pageNo: "2", pageSize: "2" });
-  assert.equal(instances.json.getCloudPostgresqlInstanceListResponse.totalRows, 3);
+  const instances = await callJson(sim, "getCloudPostgresqlInstanceList", { pageNo: "2", pageSize: "3" });
+  assert.equal(instances.json.getCloudPostgresqlInstanceListResponse.totalRows, 4);
   assert.equal(instances.json.getCloudPostgresqlInstanceListResponse.cloudPostgresqlInstanceList.length, 1);
+  // The bucket list has no paging (NCP documents none): pageNo/pageSize are ignored there.
   const buckets = await callJson(sim, "getCloudPostgresqlBucketList", { pageNo: "1", pageSize: "2" });
-  assert.equal(buckets.json.getCloudPostgresqlBucketListResponse.cloudPostgresqlBucketList.length, 2);
+  assert.equal(buckets.json.getCloudPostgresqlBucketListResponse.cloudPostgresqlBucketList.length, 3);
   const backups = await callJson(sim, "getCloudPostgresqlBackupList", { pageNo: "2", pageSize: "1" });
   assert.equal(backups.json.getCloudPostgresqlBackupListResponse.cloudPostgresqlBackupList[0].cloudPostgresqlInstanceNo, INSTANCE_B);
 });

@@ -11,10 +11,13 @@ export const INSTANCE_A = "1234567"; // 3 backup files
 export const INSTANCE_B = "2345678"; // exactly 1 backup file
 export const INSTANCE_C = "3456789"; // no backup files
 export const INSTANCE_DELETED = "4567890";
+export const INSTANCE_R = "5678901"; // pg-reports: 2 backup files listed OLDER first, backupType USER
 export const FILE_A1 = "20261120_030005";
 export const FILE_SPECIAL = "manual 2026/11/18 #1 a+b&c=d 100% 백업 (!*')";
 export const FILE_B = "20261120_020003";
 export const FILE_DELETED = "20260101_030002";
+export const FILE_R_OLD = "20261117";
+export const FILE_R_NEW = "20261118";
 
 /** Signature v2 headers for `method target` (target = path + "?" + query, as sent). */
 export function signHeaders({ method, target, accessKey, secretKey, timestamp = Date.now() }) {

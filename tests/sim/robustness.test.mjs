@@ -15,14 +15,22 @@ function signedRaw({ method = "GET", target, body, headers = {} }) {
   return raw(sim, { method, target, body, headers: { ...signHeaders({ method, target, ...DEMO }), ...headers } });
 }
 
+// NCP's messages; errorCode 100 and 300 answers carry no `details` (NCP documents none): the
+// simulator puts the reason in its own x-sim-details header instead.
+const MESSAGES = { 100: "Bad Request Exception", 300: "Not Found Exception", 430: "Request Entity Too Large" };
 function assertNcpError(res, status, errorCode) {
   assert.equal(res.status, status, res.body);
   assert.equal(res.headers["content-type"], "application/json;charset=UTF-8");
   assert.equal(res.headers["access-control-allow-origin"], "*");
   const { error } = JSON.parse(res.body);
   assert.equal(error.errorCode, errorCode);
-  assert.equal(typeof error.message, "string");
-  assert.equal(typeof error.details, "string");
+  assert.equal(error.message, MESSAGES[errorCode]);
+  if (errorCode === "100" || errorCode === "300") {
+    assert.deepEqual(Object.keys(error), ["errorCode", "message"]);
+    assert.equal(typeof res.headers["x-sim-details"], "string");
+  } else {
+    assert.equal(typeof error.details, "string");
+  }
 }
 
 async function stillServing() {
@@ -31,7 +39,7 @@ async function stillServing() {
 }
 
 test("CORS preflight answers 204 with the allowed methods and headers", async () => {
-  for (const path of [`${API}/exportBackupToObjectStorage`, `${API}/getCloudPostgresqlInstanceList?x=1`, "/anything"]) {
+  for (const path of [`${API}/exportBackupToObjectStorage`, `${API}/getCloudPostgresqlInstanceList?x=1`, "/vpostgresql/anything"]) {
     const res = await raw(sim, {
       method: "OPTIONS", target: path,
       headers: { origin: "http://example.test", "access-control-request-method": "GET", "access-control-request-headers": "x-ncp-apigw-timestamp" },
@@ -40,9 +48,19 @@ test("CORS preflight answers 204 with the allowed methods and headers", async ()
     assert.equal(res.body, "");
     assert.equal(res.headers["access-control-allow-origin"], "*");
     assert.equal(res.headers["access-control-allow-methods"], "GET, POST, OPTIONS");
-    assert.equal(res.headers["access-control-allow-headers"], "x-ncp-apigw-timestamp, x-ncp-iam-access-key, x-ncp-apigw-signature-v2, content-type");
+    assert.equal(res.headers["access-control-allow-headers"], "x-ncp-apigw-timestamp, x-ncp-iam-access-key, x-ncp-apigw-signature-v2, x-ncp-apigw-signature-v1, content-type");
     assert.equal(res.headers["access-control-max-age"], "600");
   }
+  // Any other path is Object Storage's S3 API: its preflight allows what a SigV4 client sends.
+  const s3 = await raw(sim, {
+    method: "OPTIONS", target: "/pg-backups?list-type=2",
+    headers: { origin: "http://example.test", "access-control-request-method": "GET", "access-control-request-headers": "authorization,x-amz-date,x-amz-content-sha256" },
+  });
+  assert.equal(s3.status, 204);
+  assert.equal(s3.headers["access-control-allow-origin"], "*");
+  assert.equal(s3.headers["access-control-allow-methods"], "GET, HEAD, OPTIONS");
+  assert.equal(s3.headers["access-control-allow-headers"], "authorization,x-amz-date,x-amz-content-sha256");
+  assert.match(s3.headers["access-control-expose-headers"], /etag/);
   const simPreflight = await raw(sim, { method: "OPTIONS", target: "/_sim/faults" });
   assert.equal(simPreflight.status, 204);
   assert.match(simPreflight.headers["access-control-allow-methods"], /DELETE/);
@@ -53,10 +71,11 @@ test("CORS allow-origin is on success, service error, gateway error and debug re
     await call(sim, "getCloudPostgresqlBucketList", {}),
     await call(sim, "getCloudPostgresqlBackupDetailList", {}),
     await raw(sim, { target: `${API}/getCloudPostgresqlBucketList` }),
-    await raw(sim, { target: "/nope" }),
+    await raw(sim, { target: "/vpostgresql/nope" }),
     await raw(sim, { target: "/_sim/health" }),
+    await raw(sim, { target: "/nope" }), // an S3 request without a signature
   ];
-  assert.deepEqual(responses.map((r) => r.status), [200, 400, 401, 404, 200]);
+  assert.deepEqual(responses.map((r) => r.status), [200, 400, 401, 404, 200, 403]);
   for (const r of responses) assert.equal(r.headers["access-control-allow-origin"], "*");
   // And a browser-style fetch reads it.
   const res = await fetch(`${sim.url}/_sim/health`, { headers: { origin: "http://example.test" } });
@@ -64,7 +83,7 @@ test("CORS allow-origin is on success, service error, gateway error and debug re
 });
 
 test("unknown paths and actions -> 404 / errorCode 300", async () => {
-  for (const target of ["/", "/nope", `${API}/deleteCloudPostgresqlInstance`, `${API}/`, "/vpostgresql/v1/getCloudPostgresqlInstanceList", `${API}/getCloudPostgresqlInstanceList/extra`, `${API}/getCloud%50ostgresqlInstanceList`, `${API}/__proto__`, `${API}/constructor`]) {
+  for (const target of ["/vpostgresql/", "/vpostgresql/nope", `${API}/deleteCloudPostgresqlInstance`, `${API}/`, "/vpostgresql/v1/getCloudPostgresqlInstanceList", `${API}/getCloudPostgresqlInstanceList/extra`, `${API}/getCloud%50ostgresqlInstanceList`, `${API}/__proto__`, `${API}/constructor`]) {
     assertNcpError(await signedRaw({ target }), 404, "300");
   }
   await stillServing();
