@@ -1,7 +1,6 @@
-// Browsers and bundlers (Vite, webpack 5): both understand
-// `new URL(..., import.meta.url)` and emit the .wasm as an asset. The top-level
-// await means callers never need an init step; a page without a bundler can
-// import this file straight from a URL.
+// Browsers and bundlers that understand `new URL(…, import.meta.url)` (Vite,
+// webpack 5): the .wasm is an asset beside this file, loaded before the
+// first call, so no init step is needed. A page can import this file from a URL.
 import init from "./gen/ncloud_pg_backup.js";
 
 await init({ module_or_path: new URL("./gen/ncloud_pg_backup_bg.wasm", import.meta.url) });

@@ -1,6 +1,5 @@
-// Cloudflare Workers (workerd) and other edge runtimes: code generation at run
-// time is disallowed there, so the .wasm is imported as a module (Wrangler and
-// miniflare compile it ahead of time) and instantiated synchronously.
+// Cloudflare Workers (workerd): code generation at run time is not allowed,
+// so the .wasm is imported as a module (Wrangler compiles it ahead of time).
 import wasm from "./gen/ncloud_pg_backup_bg.wasm";
 import { initSync } from "./gen/ncloud_pg_backup.js";
 

@@ -1,0 +1,102 @@
+// The public surface: the module's exports (src/js/exports.rs), each called
+// through the guard (guard.js). Every entry file initialises the module its
+// runtime's way, then re-exports this.
+import * as wasm from "./gen/ncloud_pg_backup.js";
+import { NcloudError } from "./error.js";
+import { enter, enterAsync, generation } from "./guard.js";
+
+export { NcloudError };
+
+const asyncCall = (f) => (...args) => enterAsync(() => f(...args));
+
+export const exportBackup = asyncCall(wasm.exportBackup);
+export const exportLatestBackup = asyncCall(wasm.exportLatestBackup);
+export const listInstances = asyncCall(wasm.listInstances);
+export const listBackups = asyncCall(wasm.listBackups);
+export const listBackupFiles = asyncCall(wasm.listBackupFiles);
+export const listBuckets = asyncCall(wasm.listBuckets);
+export const call = asyncCall(wasm.call);
+export const findExportedObject = asyncCall(wasm.findExportedObject);
+export const waitForExport = asyncCall(wasm.waitForExport);
+export const signRequest = (input) => enter(() => wasm.signRequest(input));
+
+/** The instance each Client was made in: one made before a replacement is stale. */
+const born = new WeakMap();
+/** Calls into each Client now on the stack, and those freed meanwhile (by a getter of their call's options). */
+const busy = new WeakMap();
+const freeLater = new WeakSet();
+
+/** `call()` on `client`; a free() it causes (a getter's) happens once the module has let go of it. */
+function using(client, call) {
+  busy.set(client, (busy.get(client) ?? 0) + 1);
+  try {
+    return call();
+  } finally {
+    busy.set(client, busy.get(client) - 1);
+    if (!busy.get(client) && freeLater.has(client)) {
+      freeLater.delete(client);
+      client.free();
+    }
+  }
+}
+
+const clientError = (message) => new NcloudError("invalid_options", message, { option: "client" });
+
+/**
+ * Why `client` cannot be used for `method`, or null. Checked before the
+ * module is called: a method taken off its Client, a freed Client (a null
+ * pointer) or a stale one would otherwise throw through the module.
+ */
+function unusable(client, method) {
+  if (!born.has(client)) {
+    return clientError(`Client#${method} was called on something that is not a Client: call it as client.${method}(…)`);
+  }
+  if (!client.__wbg_ptr) return clientError("this Client was freed (client.free()); create a new Client");
+  if (born.get(client) !== generation) {
+    return clientError(
+      "this Client is gone: the module was restarted after an exception escaped it (such as a JS stack overflow inside a call); create a new Client",
+    );
+  }
+  return null;
+}
+
+/** Credentials and settings once; the secret is kept only as prepared HMAC keys. */
+export class Client extends wasm.Client {
+  constructor(config) {
+    enter(() => super(config));
+    born.set(this, generation);
+  }
+
+  /** Wipes the prepared keys and frees their memory now; a second call does nothing. */
+  free() {
+    if (!born.has(this)) throw unusable(this, "free");
+    if (!this.__wbg_ptr) return;
+    if (born.get(this) !== generation) this.__destroy_into_raw(); // its memory went with the old instance
+    else if (busy.get(this)) freeLater.add(this);
+    else enter(() => super.free());
+  }
+
+  /** `{ accessKey, endpoint, secretKey: "<hidden>" }`, or `{ freed: true }`. */
+  toJSON() {
+    return unusable(this, "toJSON") ? { freed: true } : enter(() => super.toJSON());
+  }
+
+  toString() {
+    return unusable(this, "toString") ? "ncloud-pg-backup Client (freed)" : enter(() => super.toString());
+  }
+}
+
+// The calls, each guarded and checked on its Client: one line per method of the module's class.
+for (const name of ["exportBackup", "exportLatestBackup", "listInstances", "listBackups", "listBackupFiles", "listBuckets", "call", "findExportedObject", "waitForExport"]) {
+  const method = wasm.Client.prototype[name];
+  Client.prototype[name] = function (...args) {
+    const refused = unusable(this, name);
+    return refused ? Promise.reject(refused) : enterAsync(() => using(this, () => method.apply(this, args)));
+  };
+}
+Client.prototype.signRequest = function (input) {
+  const refused = unusable(this, "signRequest");
+  if (refused) throw refused;
+  return enter(() => using(this, () => wasm.Client.prototype.signRequest.call(this, input)));
+};
+if (Symbol.dispose) Client.prototype[Symbol.dispose] = Client.prototype.free;
