@@ -3,7 +3,7 @@
 // runtime's way, then re-exports this.
 import * as wasm from "./gen/ncloud_pg_backup.js";
 import { NcloudError } from "./error.js";
-import { enter, enterAsync, generation } from "./guard.js";
+import { enter, enterAsync, generation, instanceBroken } from "./guard.js";
 
 export { NcloudError };
 
@@ -71,18 +71,19 @@ export class Client extends wasm.Client {
   free() {
     if (!born.has(this)) throw unusable(this, "free");
     if (!this.__wbg_ptr) return;
-    if (born.get(this) !== generation) this.__destroy_into_raw(); // its memory went with the old instance
+    // Its memory went with the old instance, or goes with this broken one: never called into.
+    if (born.get(this) !== generation || instanceBroken()) this.__destroy_into_raw();
     else if (busy.get(this)) freeLater.add(this);
     else enter(() => super.free());
   }
 
   /** `{ accessKey, endpoint, secretKey: "<hidden>" }`, or `{ freed: true }`. */
   toJSON() {
-    return unusable(this, "toJSON") ? { freed: true } : enter(() => super.toJSON());
+    return unusable(this, "toJSON") || instanceBroken() ? { freed: true } : enter(() => super.toJSON());
   }
 
   toString() {
-    return unusable(this, "toString") ? "ncloud-pg-backup Client (freed)" : enter(() => super.toString());
+    return unusable(this, "toString") || instanceBroken() ? "ncloud-pg-backup Client (freed)" : enter(() => super.toString());
   }
 }
 

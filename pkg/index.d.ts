@@ -1,5 +1,6 @@
 // Types for ncloud-pg-backup. Hand-written: wasm-bindgen would type every
-// option object as `any`.
+// option object as `any`. The names, types and limits are those of
+// src/options.rs and src/actions.rs.
 
 /** Credentials: an NCP API key pair. The secret never leaves the module except as a signature. */
 export interface Credentials {
@@ -33,6 +34,14 @@ export interface TransportOptions {
   retryUnsafe?: boolean;
 }
 
+/** Where Object Storage is, for the functions that look in a bucket. */
+export interface StorageOptions {
+  /** Object Storage's endpoint; default the site's (public: https://kr.object.ncloudstorage.com). */
+  storageEndpoint?: string;
+  /** Object Storage's region; default "kr-standard". */
+  storageRegion?: string;
+}
+
 /** Options that belong to one call. */
 export interface CallOptions {
   /** Cancels the call, including retries and backoff waits. */
@@ -43,7 +52,7 @@ export interface CallOptions {
 
 /** Options for a list call. */
 export interface PageOptions {
-  /** Page number as NCP counts it. */
+  /** Page number as NCP counts it (its minimum is 0). */
   pageNo?: number;
   /** Rows per page, 1 to 1000 (required by NCP with pageNo). */
   pageSize?: number;
@@ -70,7 +79,9 @@ export interface ListInstancesParams extends PageOptions {
 export interface ListBackupFilesParams extends PageOptions {
   cloudPostgresqlInstanceNo: string;
 }
-export interface ListBucketsParams extends PageOptions {
+/** NCP's bucket list has no paging. */
+export interface ListBucketsParams {
+  /** Only the buckets this server instance can reach. */
   cloudPostgresqlServerInstanceNo?: string;
 }
 
@@ -80,6 +91,54 @@ export type ListBackupsOptions = Credentials & TransportOptions & CallOptions & 
 export type ListBackupFilesOptions = Credentials & TransportOptions & CallOptions & ListBackupFilesParams;
 export type ListBucketsOptions = Credentials & TransportOptions & CallOptions & ListBucketsParams;
 export type RequestOptions = Credentials & TransportOptions & CallOptions;
+
+export interface ExportLatestBackupParams {
+  cloudPostgresqlInstanceNo: string;
+  bucketName: string;
+  /** Export nothing when the bucket already holds the newest file (it is listed through Object Storage). */
+  skipExisting?: boolean;
+}
+export type ExportLatestBackupOptions = Credentials & TransportOptions & StorageOptions & CallOptions & ExportLatestBackupParams;
+
+/** Transport options that apply to Object Storage (which has no endpoint, region or format of NCP's API). */
+export type StorageTransportOptions = Pick<TransportOptions, "site" | "timeoutMs" | "maxRetries" | "clockOffsetMs" | "fetch" | "retryUnsafe">;
+
+export interface ExportedObjectParams {
+  bucketName: string;
+  /** The backup file's name: the object whose key names it is found (NCP does not document the key). */
+  fileName: string;
+}
+export type FindExportedObjectOptions = Credentials & StorageTransportOptions & StorageOptions & CallOptions & ExportedObjectParams;
+
+export interface WaitForExportParams extends ExportedObjectParams {
+  /** How long to wait in all, in ms; default 30 minutes. (Each listing request has 30 s.) */
+  timeoutMs?: number;
+  /** The first wait between two looks, in ms; default 10000, then half again each time, up to 60 s. */
+  intervalMs?: number;
+  /** Called before each wait. */
+  onProgress?: (progress: WaitProgress) => void;
+}
+export type WaitForExportOptions = Credentials & Omit<StorageTransportOptions, "timeoutMs"> & StorageOptions & CallOptions & WaitForExportParams;
+
+export interface WaitProgress {
+  /** How many times the bucket was listed so far. */
+  checks: number;
+  elapsedMs: number;
+  nextCheckInMs: number;
+}
+
+/** An object in a bucket. */
+export interface ExportedObject {
+  key: string;
+  size: number;
+  /** ISO 8601, as Object Storage gives it. */
+  lastModified: string;
+}
+
+/** `exportLatestBackup`: which file, then the export, or (with skipExisting) the object already there. */
+export type ExportLatestBackupResult =
+  | (ExportBackupResult & { fileName: string; endTime: string; skipped: false })
+  | { fileName: string; endTime: string; skipped: true; existing: ExportedObject };
 
 export interface ExportBackupResult {
   requestId: string;
@@ -95,20 +154,25 @@ export interface CommonCode {
   codeName: string;
 }
 
-/** One instance, with NCP's field names. Sizes and counts are numbers, `is*` flags booleans. */
+/**
+ * One instance, with NCP's field names. Sizes and counts are numbers (`null`
+ * when NCP's value is empty or not a number; beyond 2^53 the nearest number,
+ * as JSON.parse reads it), `is*` flags booleans.
+ */
 export interface CloudPostgresqlInstance {
   cloudPostgresqlInstanceNo: string;
   cloudPostgresqlServiceName?: string;
   cloudPostgresqlInstanceStatusName?: string;
   cloudPostgresqlInstanceStatus?: CommonCode;
   engineVersion?: string;
-  cloudPostgresqlPort?: number;
+  cloudPostgresqlPort?: number | null;
   isHa?: boolean;
   isBackup?: boolean;
-  backupFileRetentionPeriod?: number;
+  backupFileRetentionPeriod?: number | null;
   backupTime?: string;
   createDate?: string;
   cloudPostgresqlServerInstanceList?: CloudPostgresqlServerInstance[];
+  cloudPostgresqlConfigList?: string[];
   [field: string]: unknown;
 }
 
@@ -116,10 +180,11 @@ export interface CloudPostgresqlServerInstance {
   cloudPostgresqlServerInstanceNo: string;
   cloudPostgresqlServerName?: string;
   cloudPostgresqlServerRole?: CommonCode;
-  dataStorageSize?: number;
-  usedDataStorageSize?: number;
-  cpuCount?: number;
-  memorySize?: number;
+  dataStorageSize?: number | null;
+  usedDataStorageSize?: number | null;
+  cpuCount?: number | null;
+  memorySize?: number | null;
+  publicDomain?: string;
   [field: string]: unknown;
 }
 
@@ -129,12 +194,12 @@ export interface CloudPostgresqlBackup {
   cloudPostgresqlServiceName?: string;
   backupType?: string;
   /** Days a backup file is kept. */
-  backupRetention?: number;
-  backupSize?: number;
+  backupRetention?: number | null;
+  backupSize?: number | null;
   backupTime?: string;
   lastBackupDate?: string;
   /** How many backup files are kept. */
-  backupFileStorageCount?: number;
+  backupFileStorageCount?: number | null;
   [field: string]: unknown;
 }
 
@@ -143,9 +208,9 @@ export interface CloudPostgresqlBackupFile {
   fileName: string;
   startTime: string;
   endTime: string;
-  backupSize: number;
-  dataStorageSize: number;
-  archivedWalFileSize: number;
+  backupSize: number | null;
+  dataStorageSize: number | null;
+  archivedWalFileSize: number | null;
   [field: string]: unknown;
 }
 
@@ -185,6 +250,12 @@ export function listBackups(opts: ListBackupsOptions): Promise<ListBackupsResult
 export function listBackupFiles(opts: ListBackupFilesOptions): Promise<ListBackupFilesResult>;
 /** `getCloudPostgresqlBucketList`. */
 export function listBuckets(opts: ListBucketsOptions): Promise<ListBucketsResult>;
+/** Exports the instance's newest backup file by `endTime` (every page read, whatever the list's order). */
+export function exportLatestBackup(opts: ExportLatestBackupOptions): Promise<ExportLatestBackupResult>;
+/** The bucket's object for a backup file, or null (listed with S3's ListObjectsV2, signed with AWS signature v4). */
+export function findExportedObject(opts: FindExportedObjectOptions): Promise<ExportedObject | null>;
+/** Waits until the bucket holds the backup file; rejects with kind "timeout" when `timeoutMs` runs out. */
+export function waitForExport(opts: WaitForExportOptions): Promise<ExportedObject>;
 
 /** A parameter value for `call()`: arrays become `name.1`, `name.2`; objects in arrays `name.1.field`. */
 export type ParamValue = string | number | boolean | null | undefined | ParamValue[] | { [name: string]: ParamValue };
@@ -201,7 +272,7 @@ export function call<T = Record<string, unknown>>(
 
 export interface SignRequestInput extends Credentials {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
-  /** The full URL, as it will be passed to fetch. */
+  /** The full URL, as it will be passed to fetch (up to 65,536 characters). */
   url: string;
   /** Epoch ms; default now (+ clockOffsetMs). */
   timestamp?: number;
@@ -217,15 +288,15 @@ export interface SignedHeaders {
 /** Signs a request to any NCP API Gateway URL, for callers who send it themselves. */
 export function signRequest(input: SignRequestInput): { headers: SignedHeaders; timestamp: number };
 
-export type ClientConfig = Credentials & TransportOptions;
+export type ClientConfig = Credentials & TransportOptions & StorageOptions;
 type PerCall<T> = TransportOptions & CallOptions & T;
 
 /**
- * Credentials and transport settings once. The secret is kept only as a prepared HMAC key.
+ * Credentials and settings once. The secret is kept only as prepared HMAC keys.
  * If an exception ever escapes the module (a JS stack overflow inside a call), the module is
  * restarted and a Client made before refuses every call with an `invalid_options` NcloudError
- * (`option: "client"`): create a new one; a call that was running then (one of whose getters
- * called the package again, say) rejects or throws a `bad_response` NcloudError ("cut short"). Its methods are called on it (`client.signRequest(…)`):
+ * (`option: "client"`): create a new one; a call that was running then rejects with a
+ * `bad_response` NcloudError ("cut short"). Its methods are called on it (`client.signRequest(…)`):
  * one taken off it and called alone is refused with the same kind of NcloudError.
  */
 export class Client {
@@ -235,6 +306,9 @@ export class Client {
   listBackups(opts?: PerCall<PageOptions>): Promise<ListBackupsResult>;
   listBackupFiles(opts: PerCall<ListBackupFilesParams>): Promise<ListBackupFilesResult>;
   listBuckets(opts?: PerCall<ListBucketsParams>): Promise<ListBucketsResult>;
+  exportLatestBackup(opts: PerCall<StorageOptions & ExportLatestBackupParams>): Promise<ExportLatestBackupResult>;
+  findExportedObject(opts: StorageTransportOptions & StorageOptions & CallOptions & ExportedObjectParams): Promise<ExportedObject | null>;
+  waitForExport(opts: Omit<StorageTransportOptions, "timeoutMs"> & StorageOptions & CallOptions & WaitForExportParams): Promise<ExportedObject>;
   call<T = Record<string, unknown>>(
     action: string,
     params?: { [name: string]: ParamValue } | null,
@@ -245,7 +319,7 @@ export class Client {
   /** `{ accessKey, endpoint, secretKey: "<hidden>" }`; `{ freed: true }` once freed (or restarted). */
   toJSON(): { accessKey: string; endpoint: string; secretKey: "<hidden>" } | { freed: true };
   toString(): string;
-  /** Wipes the prepared key and releases its wasm memory now instead of at garbage collection; a second call does nothing. */
+  /** Wipes the prepared keys and releases their memory now instead of at garbage collection; a second call does nothing. Called during a call on this Client (by a getter of its options), it takes effect when the module has read them. */
   free(): void;
 }
 
@@ -268,7 +342,7 @@ export class NcloudError extends Error {
   constructor(
     kind: NcloudErrorKind,
     message: string,
-    details?: { status?: number; code?: string; requestId?: string; attempts?: number; retryable?: boolean; option?: string },
+    details?: { status?: number; code?: string; requestId?: string; attempts?: number; retryable?: boolean; option?: string; cause?: unknown },
   );
   readonly name: "NcloudError";
   readonly kind: NcloudErrorKind;
@@ -283,4 +357,8 @@ export class NcloudError extends Error {
   readonly retryable: boolean;
   /** For invalid_options: the option at fault. */
   readonly option: string | undefined;
+  /** For network: what the runtime's fetch threw; for aborted: the signal's reason. */
+  readonly cause?: unknown;
+  /** The message and fields (never the secret), for logs. */
+  toJSON(): { name: "NcloudError"; kind: NcloudErrorKind; message: string; status?: number; code?: string; requestId?: string; attempts: number; retryable: boolean; option?: string; cause?: string };
 }

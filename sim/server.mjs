@@ -607,7 +607,12 @@ export async function startSimulator({
 
   /** Answers a faulted request. Returns a response object, "reset", or null (answer normally). */
   async function applyFault(fault, ctx, run) {
-    if (fault.delayMs > 0) await sleep(fault.delayMs, undefined, { signal: shutdown.signal });
+    if (fault.delayMs > 0) {
+      const before = resets;
+      await sleep(fault.delayMs, undefined, { signal: shutdown.signal });
+      // A reset meanwhile began a new state: the delayed request belongs to the old one.
+      if (resets !== before) return "reset";
+    }
     // `process: true` runs the request for real first (side effects happen), then answers
     // with the fault: a response lost after the backend did the work.
     if (fault.process && !["delay", "truncated", "json-list-as-object"].includes(fault.type)) run();
@@ -675,7 +680,11 @@ export async function startSimulator({
     return faults.length;
   }
 
+  /** How many times the state was reset: a request delayed across a reset is dropped. */
+  let resets = 0;
+
   function reset() {
+    resets++;
     resetState();
     requests.length = 0;
     exportsLog.length = 0;

@@ -30,19 +30,14 @@ pub fn refuse_redirect(raw: &RawResponse) -> Result<()> {
     if raw.status != 0 && !(300..400).contains(&raw.status) {
         return Ok(());
     }
-    let to = match &raw.location {
-        Some(l) => format!(" to {}", one_line(l)),
-        None => String::new(),
-    };
-    Err(Error::new(
-        ErrorKind::BadResponse,
-        format!(
-            "the server answered with a redirect{to} (HTTP {}), which is never followed: a redirected export could \
-             run twice; check endpoint",
-            raw.status
-        ),
-    )
-    .with_status(raw.status))
+    let to = raw.location.as_deref().map(|l| format!(" to {}", one_line(l))).unwrap_or_default();
+    // A browser shows a redirect it did not follow as status 0, with no Location.
+    let status = if raw.status == 0 { String::new() } else { format!(" (HTTP {})", raw.status) };
+    let m = format!(
+        "the server answered with a redirect{to}{status}, which is never followed: a redirected export could run \
+         twice; check endpoint"
+    );
+    Err(Error::new(ErrorKind::BadResponse, m).with_status(raw.status))
 }
 
 /// Reads an answer to `action` from its decoded body. On success returns the

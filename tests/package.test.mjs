@@ -10,14 +10,14 @@ import { fileURLToPath } from "node:url";
 
 const PKG = fileURLToPath(new URL("../pkg/", import.meta.url));
 
-test("npm pack: the module, its glue, the entries, types, README and both licence texts, nothing else", () => {
+test("npm pack: the module, its glue, the entries, the CLI, types, README and both licence texts, nothing else", () => {
   const [pack] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: PKG, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
   const files = pack.files.map((f) => f.path).sort();
-  for (const needed of ["gen/ncloud_pg_backup_bg.wasm", "gen/ncloud_pg_backup.js", "gen/error.js", "gen/values.js", "index.d.ts", "README.md", "LICENSE-MIT", "LICENSE-APACHE", "package.json"]) {
+  for (const needed of ["gen/ncloud_pg_backup_bg.wasm", "gen/ncloud_pg_backup.js", "index.d.ts", "init.d.ts", "README.md", "LICENSE-MIT", "LICENSE-APACHE", "package.json", "cli.js"]) {
     assert.ok(files.includes(needed), `${needed} in ${files.join(", ")}`);
   }
-  for (const entry of ["node.js", "browser.js", "workerd.js", "api.js", "transport.js", "instance.js"]) assert.ok(files.includes(entry), entry);
-  const unexpected = files.filter((f) => !/^(gen\/(ncloud_pg_backup(_bg\.wasm|\.js)|error\.js|values\.js|snippets\/[\w-]+\/js\/\w+\.js)|[\w-]+\.(js|d\.ts|json|md)|LICENSE-(MIT|APACHE))$/.test(f));
+  for (const entry of ["node.js", "browser.js", "workerd.js", "init.js", "api.js", "guard.js", "error.js"]) assert.ok(files.includes(entry), entry);
+  const unexpected = files.filter((f) => !/^(gen\/ncloud_pg_backup(_bg\.wasm|\.js)|[\w-]+\.(js|d\.ts|json|md)|LICENSE-(MIT|APACHE))$/.test(f));
   assert.deepEqual(unexpected, [], "files that have no business in the package");
 });
 

@@ -1,11 +1,14 @@
 // examples/worker in the real workerd (miniflare), bundled as Wrangler would, in front of the
-// local NCP simulator: server-side signing on POST /export, and the signed-request relay.
+// local NCP simulator: server-side signing on POST /export, the signed-request relay, and the
+// nightly export (the Cron Trigger's scheduled handler), with the Worker's log lines captured.
 
-import { after, before, describe, test } from "node:test";
+import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { exportBackup, signRequest } from "ncloud-pg-backup";
 import { startSimulator } from "../sim/server.mjs";
 import { startWorker } from "./helpers/workerd.mjs";
+import { startLoggedWorker } from "./helpers/worker-logs.mjs";
 
 const ENTRY = "examples/worker/src/index.js";
 const DEMO = { accessKey: "demo-access-key", secretKey: "demo-secret-key" };
@@ -13,7 +16,7 @@ const WORKER = "http://localhost"; // the Worker's own URL, as the caller sees i
 const SPECIAL_FILE = "manual 2026/11/18 #1 a+b&c=d 100% 백업 (!*')";
 const ORIGIN = "https://admin.example.com";
 
-describe("worker example", { timeout: 60_000 }, () => {
+describe("worker example", { timeout: 120_000 }, () => {
   let sim, mf, strict;
 
   before(async () => {
@@ -236,6 +239,134 @@ describe("worker example", { timeout: 60_000 }, () => {
       assert.equal(res.headers.get("access-control-allow-origin"), null);
       assert.equal((await res.json()).error.kind, "forbidden_origin");
       assert.equal(sim.requests.length, sent);
+    });
+  });
+  describe("scheduled: the nightly export", () => {
+    const BUCKET = "pg-backups";
+    const WRONG_SECRET = "wrong-secret-8f3Kq2ZxT0";
+    // The newest file of each seed instance by endTime (5678901 lists it last, 1234567 first).
+    const NEWEST = { 5678901: "20261118", 1234567: "20261120_030005" };
+    const cron = cronFromWranglerToml();
+    const workers = {};
+
+    /** The one cron line of examples/worker/wrangler.toml's [triggers], fired as Cloudflare would. */
+    function cronFromWranglerToml() {
+      const toml = readFileSync("examples/worker/wrangler.toml", "utf8");
+      const triggers = /^\[triggers\]\s*\n(?:\s*#.*\n)*\s*crons\s*=\s*\[\s*"([^"]+)"\s*\]/m.exec(toml);
+      assert.ok(triggers, "wrangler.toml declares [triggers] crons = [\"…\"]");
+      return triggers[1];
+    }
+
+    before(async () => {
+      const common = { NCP_ACCESS_KEY: DEMO.accessKey, NCP_ENDPOINT: sim.url, NCP_STORAGE_ENDPOINT: sim.url };
+      const configs = {
+        // Blanks around the numbers, as people type them.
+        nightly: { ...common, NCP_SECRET_KEY: DEMO.secretKey, BACKUP_INSTANCES: " 5678901, 1234567 ", BACKUP_BUCKET: BUCKET },
+        withEmpty: { ...common, NCP_SECRET_KEY: DEMO.secretKey, BACKUP_INSTANCES: "5678901,3456789,1234567", BACKUP_BUCKET: BUCKET },
+        wrongKey: { ...common, NCP_SECRET_KEY: WRONG_SECRET, BACKUP_INSTANCES: "5678901,1234567", BACKUP_BUCKET: BUCKET },
+        unset: { ...common, BACKUP_INSTANCES: " , " },
+      };
+      await Promise.all(Object.entries(configs).map(async ([name, bindings]) => {
+        workers[name] = await startLoggedWorker(ENTRY, { bindings });
+      }));
+    });
+
+    after(async () => {
+      await Promise.all(Object.values(workers).map((w) => w.dispose()));
+    });
+
+    beforeEach(() => sim.reset());
+
+    /** Fires the Cron Trigger once; its outcome ("ok" or "exception") and the lines it logged. */
+    async function runScheduled(name, expectedLines) {
+      const worker = workers[name];
+      const from = worker.logs.length;
+      const { outcome } = await (await worker.mf.getWorker()).scheduled({ cron, scheduledTime: new Date() });
+      const lines = await worker.waitForLines(from, expectedLines);
+      return { outcome, lines };
+    }
+
+    const exported = () => sim.exports.map((e) => `${e.cloudPostgresqlInstanceNo}/${e.fileName}/${e.bucketName}`).sort();
+    const sorted = (lines) => [...lines].sort((a, b) => a.message.localeCompare(b.message));
+
+    test("wrangler.toml schedules it nightly, in UTC", () => {
+      assert.match(cron, /^\d{1,2} \d{1,2} \* \* \*$/, "once a day at a fixed time");
+      assert.match(readFileSync("examples/worker/wrangler.toml", "utf8"), /UTC/);
+    });
+
+    test("the first run exports the newest backup file of each instance, one line each", async () => {
+      const { outcome, lines } = await runScheduled("nightly", 2);
+      assert.equal(outcome, "ok");
+      assert.deepEqual(exported(), [`1234567/${NEWEST[1234567]}/${BUCKET}`, `5678901/${NEWEST[5678901]}/${BUCKET}`]);
+      const requestId = (no) => sim.exports.find((e) => e.cloudPostgresqlInstanceNo === no).requestId;
+      assert.deepEqual(sorted(lines), sorted([
+        { level: "log", message: `exported ${NEWEST[1234567]} of 1234567 to ${BUCKET} (requestId ${requestId("1234567")})` },
+        { level: "log", message: `exported ${NEWEST[5678901]} of 5678901 to ${BUCKET} (requestId ${requestId("5678901")})` },
+      ]));
+    });
+
+    test("the second run exports nothing: the files are in the bucket, and it says where", async () => {
+      assert.equal((await runScheduled("nightly", 2)).outcome, "ok");
+      const first = sim.exports.length;
+      assert.equal(first, 2);
+      // The simulator writes an export's object at once: both are listed in the bucket now.
+      const keys = Object.fromEntries(sim.exports.map((e) => [e.cloudPostgresqlInstanceNo, e.objectKey]));
+      assert.equal(sim.objects[BUCKET].filter((o) => Object.values(keys).includes(o.key) && !o.pending).length, 2);
+
+      const listedBefore = sim.requests.filter((r) => r.target.startsWith(`/${BUCKET}?`)).length;
+      const { outcome, lines } = await runScheduled("nightly", 2);
+      assert.equal(outcome, "ok");
+      assert.equal(sim.exports.length, first, "nothing exported again");
+      assert.ok(sim.requests.filter((r) => r.target.startsWith(`/${BUCKET}?`)).length >= listedBefore + 2, "the bucket was listed for each instance");
+      assert.deepEqual(sorted(lines), sorted([
+        { level: "log", message: `skipped ${NEWEST[1234567]} of 1234567: already in ${BUCKET} as ${keys[1234567]}` },
+        { level: "log", message: `skipped ${NEWEST[5678901]} of 5678901: already in ${BUCKET} as ${keys[5678901]}` },
+      ]));
+    });
+
+    test("an instance without backup files fails alone: the others export, the run is reported failed", async () => {
+      const { outcome, lines } = await runScheduled("withEmpty", 3);
+      assert.equal(outcome, "exception", "Cloudflare marks the invocation failed");
+      assert.deepEqual(exported(), [`1234567/${NEWEST[1234567]}/${BUCKET}`, `5678901/${NEWEST[5678901]}/${BUCKET}`]);
+      assert.equal(lines.length, 3, JSON.stringify(lines));
+      const failed = lines.filter((l) => l.message.startsWith("failed "));
+      assert.equal(failed.length, 1, JSON.stringify(lines));
+      assert.equal(failed[0].level, "error");
+      assert.match(failed[0].message, /^failed 3456789: not_found instance 3456789 has no backup files yet/);
+      for (const no of ["5678901", "1234567"]) {
+        assert.equal(lines.filter((l) => l.level === "log" && l.message.startsWith(`exported ${NEWEST[no]} of ${no} to ${BUCKET} `)).length, 1, no);
+      }
+    });
+
+    test("NCP refusing the keys: a failed line per instance (kind, code, status), the run failed, the secret in no line", async () => {
+      const { outcome, lines } = await runScheduled("wrongKey", 2);
+      assert.equal(outcome, "exception");
+      assert.deepEqual(sim.exports, []);
+      assert.deepEqual(lines.map((l) => l.message.split(":")[0]).sort(), ["failed 1234567", "failed 5678901"]);
+      for (const line of lines) {
+        assert.equal(line.level, "error");
+        assert.match(line.message, /^failed \d+: auth Authentication Failed .*errorCode 200, HTTP 401/);
+        assert.ok(!line.message.includes(WRONG_SECRET), line.message);
+      }
+    });
+
+    test("missing settings: one line naming them, the run failed, nothing sent", async () => {
+      const sent = sim.requests.length;
+      const { outcome, lines } = await runScheduled("unset", 1);
+      assert.equal(outcome, "exception");
+      assert.equal(sim.requests.length, sent);
+      assert.equal(lines.length, 1, JSON.stringify(lines));
+      assert.equal(lines[0].level, "error");
+      assert.match(lines[0].message, /^nightly export not run: BACKUP_INSTANCES, BACKUP_BUCKET, NCP_SECRET_KEY not set/);
+      assert.doesNotMatch(lines[0].message, /NCP_ACCESS_KEY/, "the access key is set");
+    });
+
+    test("no line any of these Workers logged holds a secret key", () => {
+      const all = Object.values(workers).flatMap((w) => w.logs);
+      assert.ok(all.length >= 5, "the runs above logged");
+      for (const { message } of all) {
+        for (const secret of [DEMO.secretKey, WRONG_SECRET]) assert.ok(!message.includes(secret), message);
+      }
     });
   });
 });

@@ -874,6 +874,124 @@ export const cases = {
     eq(e.code, "5001101", "a file name with an emoji reaches the service: " + e.message);
   },
 
+  async "a redirect is never followed: the export reaches the server once, and the error says so"({ lib, s, base }) {
+    for (const status of [302, 307, 308]) {
+      await s.reset();
+      const location = `${s.url}/vpostgresql/v2/exportBackupToObjectStorage`;
+      await s.inject({ type: "status", status, body: "", headers: { location }, times: 5 });
+      // A file name of its own: a browser may cache a 308 for its URL.
+      const e = await rejects(lib, () => lib.exportBackup({ ...base, retryUnsafe: true, cloudPostgresqlInstanceNo: PROD, fileName: `redirected-${status}`, bucketName: "pg-backups" }), "bad_response");
+      eq([e.attempts, e.retryable], [1, false], `HTTP ${status}`);
+      ok(/redirect/.test(e.message) && /never followed/.test(e.message), e.message);
+      // Where the runtime shows the redirect (not a browser's opaque one), the error names where it pointed.
+      if (e.status !== 0) ok(e.message.includes(location) && e.status === status, e.message);
+      eq((await s.requests()).length, 1, `HTTP ${status}: requests that reached the server`);
+    }
+  },
+
+  async "did you mean: shortened, lengthened, prefixed and plural names get the option meant"({ lib, base }) {
+    const good = { ...base, cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b" };
+    for (const [typed, meant] of [
+      ["maxRetry", "maxRetries"],
+      ["retries", "maxRetries"],
+      ["region", "regionCode"],
+      ["bucket", "bucketName"],
+      ["cloudPostgresqlInstanceNumber", "cloudPostgresqlInstanceNo"],
+      ["timeout", "timeoutMs"],
+    ]) {
+      const e = await rejects(lib, () => lib.exportBackup({ ...good, [typed]: 1 }), "invalid_options");
+      eq(e.option, typed, "the option at fault");
+      ok(e.message.includes(`did you mean ${meant}?`), `${typed}: ${e.message}`);
+    }
+    // Object Storage's functions take no API endpoint: the one they take is named.
+    const e = await rejects(lib, () => lib.findExportedObject({ ...KEYS, endpoint: base.endpoint, bucketName: "b", fileName: "f" }), "invalid_options");
+    ok(/did you mean storageEndpoint\?/.test(e.message), e.message);
+  },
+
+  async "call(): a parameter name that a key and a list both give is refused, not sent twice"({ lib, s, base }) {
+    const e = await rejects(lib, () => lib.call("getCloudPostgresqlInstanceList", { "cloudPostgresqlInstanceNoList.1": PROD, cloudPostgresqlInstanceNoList: [STAGING] }, base), "invalid_options");
+    eq(e.option, "params", "option at fault");
+    ok(e.message.includes("cloudPostgresqlInstanceNoList.1 twice"), e.message);
+    eq((await s.requests()).length, 0, "nothing was sent");
+  },
+
+  async "signRequest signs every URL the package sends: an export with a 4000-character file name"({ lib, base }) {
+    const sent = [];
+    const fetch = async (url, init) => (sent.push({ url, headers: init.headers }), new Response('{"exportBackupToObjectStorageResponse":{"requestId":"r","returnCode":"0","returnMessage":"success"}}'));
+    const fileName = "백".repeat(4000);
+    await lib.exportBackup({ ...base, cloudPostgresqlInstanceNo: PROD, fileName, bucketName: "b", timestamp: 1700000000000, fetch });
+    ok(sent[0].url.length > 36000, `a long URL: ${sent[0].url.length} characters`);
+    const { headers } = lib.signRequest({ method: "GET", url: sent[0].url, ...KEYS, timestamp: 1700000000000 });
+    eq(headers, sent[0].headers, "signRequest gives the headers the export sent");
+    // Past the longest URL the package sends, a URL is refused the same way by both.
+    const e = await rejects(lib, () => lib.exportBackup({ ...base, cloudPostgresqlInstanceNo: "백".repeat(4000), fileName, bucketName: "백".repeat(4000), fetch }), "invalid_options");
+    ok(/over the 65536 a URL may have/.test(e.message), e.message);
+  },
+
+  async "sizes and counts are numbers, or null when NCP's value is empty or not a number, in JSON and XML alike"({ lib, base }) {
+    const answer = (body) => async () => new Response(body);
+    const xml = "<getCloudPostgresqlBackupDetailListResponse><returnCode>0</returnCode><totalRows>3</totalRows><cloudPostgresqlBackupDetailList>" +
+      "<cloudPostgresqlBackupDetail><fileName>a</fileName><backupSize></backupSize><dataStorageSize>N/A</dataStorageSize><archivedWalFileSize>12345678901234567890</archivedWalFileSize></cloudPostgresqlBackupDetail>" +
+      "</cloudPostgresqlBackupDetailList></getCloudPostgresqlBackupDetailListResponse>";
+    const json = '{"getCloudPostgresqlBackupDetailListResponse":{"returnCode":"0","totalRows":"3","cloudPostgresqlBackupDetailList":[' +
+      '{"fileName":"a","backupSize":"","dataStorageSize":"N/A","archivedWalFileSize":12345678901234567890}]}}';
+    const opts = { ...base, cloudPostgresqlInstanceNo: PROD };
+    const x = await lib.listBackupFiles({ ...opts, fetch: answer(xml) });
+    const j = await lib.listBackupFiles({ ...opts, fetch: answer(json) });
+    eq(x, j, "XML equals JSON");
+    eq([x.totalRows, x.files[0].backupSize, x.files[0].dataStorageSize, x.files[0].archivedWalFileSize], [3, null, null, 12345678901234567890], "the values");
+  },
+
+  async "a list NCP sends as an object wrapping its one item is an array of that item"({ lib, s, base }) {
+    await s.inject({ type: "json-list-as-object", times: 3 });
+    const { files } = await lib.listBackupFiles({ ...base, cloudPostgresqlInstanceNo: STAGING });
+    eq(files.map((f) => f.fileName), ["20261120_020003"], "one file");
+    const { instances } = await lib.listInstances({ ...base, cloudPostgresqlServiceName: "pg-dev" });
+    eq([instances.length, Array.isArray(instances[0].cloudPostgresqlServerInstanceList)], [1, true], "nested one-item lists too");
+  },
+
+  async "exportLatestBackup: the newest file by endTime whatever the list's order; skipExisting exports it once"({ lib, s, base }) {
+    const opts = { ...base, storageEndpoint: s.url, cloudPostgresqlInstanceNo: REPORTS, bucketName: "pg-backups", skipExisting: true };
+    const first = await lib.exportLatestBackup(opts);
+    eq([first.fileName, first.skipped, first.returnCode], ["20261118", false, "0"], "exported");
+    ok(typeof first.requestId === "string" && typeof first.endTime === "string", "requestId and endTime");
+    const second = await lib.exportLatestBackup(opts);
+    eq([second.fileName, second.skipped], ["20261118", true], "skipped");
+    ok(second.existing.key.includes("20261118") && second.existing.size > 0, JSON.stringify(second.existing));
+    eq((await s.exports()).map((e) => e.fileName), ["20261118"], "exported once");
+    const e = await rejects(lib, () => lib.exportLatestBackup({ ...opts, cloudPostgresqlInstanceNo: DEV }), "not_found");
+    ok(/no backup files/.test(e.message), e.message);
+  },
+
+  async "findExportedObject and waitForExport: the object named by the file, once it is there"({ lib, s, base }) {
+    const storage = { ...KEYS, storageEndpoint: s.url, bucketName: "pg-backups" };
+    eq(await lib.findExportedObject({ ...storage, fileName: "20261120_030005" }), null, "not exported yet");
+    await s.inject({ type: "object-delay", delayMs: 600 });
+    await lib.exportBackup({ ...base, cloudPostgresqlInstanceNo: PROD, fileName: "20261120_030005", bucketName: "pg-backups" });
+    eq(await lib.findExportedObject({ ...storage, fileName: "20261120_030005" }), null, "not there yet");
+    const progress = [];
+    const object = await lib.waitForExport({ ...storage, fileName: "20261120_030005", intervalMs: 200, timeoutMs: 10000, onProgress: (p) => progress.push(p) });
+    ok(object.key.includes("20261120_030005") && typeof object.size === "number" && !Number.isNaN(Date.parse(object.lastModified)), JSON.stringify(object));
+    ok(progress.length >= 1 && progress[0].checks === 1 && progress[0].nextCheckInMs === 200, JSON.stringify(progress));
+    // A file name that is a prefix of another's names no object of its own.
+    eq(await lib.findExportedObject({ ...storage, fileName: "20261120" }), null, "a prefix is not a match");
+    await s.inject({ type: "object-never" });
+    await lib.exportBackup({ ...base, cloudPostgresqlInstanceNo: PROD, fileName: "20261119_030004", bucketName: "pg-backups" });
+    const e = await rejects(lib, () => lib.waitForExport({ ...storage, fileName: "20261119_030004", intervalMs: 100, timeoutMs: 400 }), "timeout");
+    ok(/no object naming 20261119_030004 appeared in bucket pg-backups/.test(e.message), e.message);
+  },
+
+  async "the bucket listing refused: a wrong key, an unknown bucket, a key without permission"({ lib, s }) {
+    const storage = { storageEndpoint: s.url, fileName: "f" };
+    let e = await rejects(lib, () => lib.findExportedObject({ ...KEYS, secretKey: "wrong-secret", bucketName: "pg-backups", ...storage }), "auth");
+    eq([e.status, e.code], [403, "SignatureDoesNotMatch"], "a wrong secret");
+    e = await rejects(lib, () => lib.findExportedObject({ ...KEYS, bucketName: "no-such-bucket", ...storage }), "not_found");
+    eq([e.status, e.code], [404, "NoSuchBucket"], "an unknown bucket");
+    await s.inject({ type: "status", status: 403, body: "<?xml version=\"1.0\"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>", contentType: "application/xml" });
+    e = await rejects(lib, () => lib.findExportedObject({ ...KEYS, bucketName: "pg-backups", ...storage }), "permission");
+    ok(/may lack Object Storage permission/.test(e.message), e.message);
+  },
+
   async "a JS stack overflow inside a call leaves the module working (the instance is replaced)"({ lib, base }) {
     const url = "https://ncloud.apigw.ntruss.com/vpostgresql/v2/getCloudPostgresqlInstanceList?regionCode=KR";
     const ops = [

@@ -7,6 +7,9 @@ import {
   listInstances,
   call,
   signRequest,
+  exportLatestBackup,
+  findExportedObject,
+  waitForExport,
   Client,
   NcloudError,
   type ExportBackupResult,
@@ -19,7 +22,7 @@ export async function typical(): Promise<string> {
   const { instances } = await listInstances({ ...keys, pageSize: 10 });
   const no: string = instances[0].cloudPostgresqlInstanceNo;
   const { files, totalRows } = await listBackupFiles({ ...keys, cloudPostgresqlInstanceNo: no, allPages: true });
-  const size: number = files[0].backupSize + totalRows;
+  const size: number = (files[0].backupSize ?? 0) + totalRows;
   const r: ExportBackupResult = await exportBackup({ ...keys, cloudPostgresqlInstanceNo: no, fileName: files[0].fileName, bucketName: "b", method: "POST", responseFormatType: "xml", signal: new AbortController().signal });
   const status: number = r.httpStatus;
   const any = await call("getCloudPostgresqlInstanceList", { cloudPostgresqlInstanceNoList: [no] }, keys);
@@ -28,7 +31,7 @@ export async function typical(): Promise<string> {
   const service: string = typed.cloudPostgresqlInstanceList[0].cloudPostgresqlServiceName;
   // NCP's CloudPostgresqlBackup fields, counts as numbers.
   const { backups } = await listBackups(keys);
-  const kept: number | undefined = backups[0].backupRetention ?? backups[0].backupFileStorageCount ?? backups[0].backupSize;
+  const kept: number | null | undefined = backups[0].backupRetention ?? backups[0].backupFileStorageCount ?? backups[0].backupSize;
   const last: string | undefined = backups[0].lastBackupDate ?? backups[0].backupType;
   const { headers, timestamp } = signRequest({ method: "GET", url: "https://x/y", ...keys });
   const sig: string = headers["x-ncp-apigw-signature-v2"];
@@ -36,7 +39,13 @@ export async function typical(): Promise<string> {
   const viaClient = await client.exportBackup({ cloudPostgresqlInstanceNo: no, fileName: "f", bucketName: "b" });
   const shown = client.toJSON();
   const who: string = "freed" in shown ? "freed" : shown.accessKey;
-  return `${size}${status}${String(any)}${service}${kept}${last}${timestamp}${sig}${viaClient.requestId}${who}`;
+  // The nightly job: the newest file, skipped when it is already in the bucket, then waited for.
+  const latest = await exportLatestBackup({ ...keys, cloudPostgresqlInstanceNo: no, bucketName: "b", skipExisting: true });
+  const what: string = latest.skipped ? latest.existing.key : latest.requestId;
+  const found = await findExportedObject({ ...keys, bucketName: "b", fileName: latest.fileName, storageEndpoint: "http://127.0.0.1:8787" });
+  const object = await waitForExport({ ...keys, bucketName: "b", fileName: latest.fileName, timeoutMs: 60_000, onProgress: (p) => void p.nextCheckInMs });
+  const bytes: number = object.size + (found?.size ?? 0);
+  return `${what}${bytes}${size}${status}${String(any)}${service}${kept}${last}${timestamp}${sig}${viaClient.requestId}${who}`;
 }
 
 export function handle(e: unknown): NcloudErrorKind | undefined {
@@ -65,6 +74,13 @@ export async function misuse(): Promise<void> {
   const r = await exportBackup({ ...keys, cloudPostgresqlInstanceNo: "1", fileName: "f", bucketName: "b" });
   // @ts-expect-error httpStatus is a number
   const s: string = r.httpStatus;
+  // @ts-expect-error the bucket list has no paging
+  await new Client(keys).listBuckets({ pageNo: 1 });
+  // @ts-expect-error Object Storage functions take no API endpoint
+  await findExportedObject({ ...keys, bucketName: "b", fileName: "f", endpoint: "http://x" });
+  const skipped = await exportLatestBackup({ ...keys, cloudPostgresqlInstanceNo: "1", bucketName: "b" });
+  // @ts-expect-error a skipped export has no requestId
+  if (skipped.skipped) void skipped.requestId;
   // @ts-expect-error Client methods take no credentials
   await new Client(keys).exportBackup({ secretKey: "x", cloudPostgresqlInstanceNo: "1", fileName: "f", bucketName: "b" });
   void s;

@@ -1,5 +1,5 @@
-// A Cloudflare Worker that lets a web page export Cloud DB for PostgreSQL backups without
-// holding NCP keys, in one of two ways:
+// A Cloudflare Worker that exports Cloud DB for PostgreSQL backups without giving a web page
+// NCP keys, in one of two ways, and keeps them every night:
 //
 //   POST /export                  server-side signing: the Worker's own keys (Worker secrets)
 //                                 sign; the caller sends only what to export.
@@ -7,14 +7,21 @@
 //                                 unchanged, and adds the CORS headers NCP's gateway lacks.
 //                                 The host is not part of signature v2, so the signature
 //                                 made for this Worker's URL stays valid at NCP.
+//   scheduled (Cron Trigger)      the nightly export: the newest backup file of each instance
+//                                 in BACKUP_INSTANCES to BACKUP_BUCKET, unless it is there already.
 //
 // Settings (wrangler.toml [vars] and `wrangler secret put`):
-//   NCP_ACCESS_KEY, NCP_SECRET_KEY   keys for /export (secrets)
+//   NCP_ACCESS_KEY, NCP_SECRET_KEY   keys for /export and the nightly export (secrets)
 //   NCP_ENDPOINT                     default https://ncloud.apigw.ntruss.com (gov/fin sites, a test server)
 //   ALLOWED_ORIGINS                  comma-separated origins allowed to call; default "*"
 //   EXPORT_TOKEN                     optional secret: /export then requires "Authorization: Bearer <token>"
+//   BACKUP_INSTANCES                 nightly: comma-separated cloudPostgresqlInstanceNo values
+//   BACKUP_BUCKET                    nightly: the Object Storage bucket to export to
+//   NCP_STORAGE_ENDPOINT             nightly, optional: Object Storage's URL, to look in the bucket
+//                                    (default https://kr.object.ncloudstorage.com)
+//   NCP_STORAGE_REGION               nightly, optional: its signing region (default kr-standard)
 
-import { exportBackup, NcloudError } from "ncloud-pg-backup";
+import { exportBackup, exportLatestBackup, NcloudError } from "ncloud-pg-backup";
 
 const DEFAULT_ENDPOINT = "https://ncloud.apigw.ntruss.com";
 const RELAY_PREFIX = "/vpostgresql/v2/";
@@ -60,6 +67,14 @@ export default {
     }
     for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
     return response;
+  },
+
+  /**
+   * The Cron Trigger. The returned promise keeps the invocation alive until every instance's
+   * export has settled; when it rejects, Cloudflare marks the invocation failed.
+   */
+  async scheduled(controller, env) {
+    await nightlyExport(env);
   },
 };
 
@@ -121,6 +136,83 @@ async function bearerMatches(request, token) {
   const encoder = new TextEncoder();
   const [a, b] = await Promise.all([given, token].map((s) => crypto.subtle.digest("SHA-256", encoder.encode(s))));
   return crypto.subtle.timingSafeEqual(a, b);
+}
+
+// ------------------------------------------------------------------ scheduled: the nightly export
+
+/**
+ * Exports the newest backup file of each instance in BACKUP_INSTANCES to BACKUP_BUCKET, skipping
+ * a file the bucket already holds. All instances run at once and one failing stops none of the
+ * others. Exactly one log line per instance:
+ *   exported <file> of <instance> to <bucket> (requestId <id>)          console.log
+ *   skipped <file> of <instance>: already in <bucket> as <key>          console.log
+ *   failed <instance>: <kind> <message> [(requestId <id>)]                console.error
+ * Then, if any failed, it throws, so the invocation is marked failed.
+ */
+async function nightlyExport(env) {
+  const secret = typeof env.NCP_SECRET_KEY === "string" ? env.NCP_SECRET_KEY : "";
+  const log = (level, line) => console[level](scrub(line, secret));
+
+  const instances = instanceList(env.BACKUP_INSTANCES);
+  const bucketName = typeof env.BACKUP_BUCKET === "string" ? env.BACKUP_BUCKET.trim() : "";
+  const missing = [
+    instances.length ? null : "BACKUP_INSTANCES",
+    bucketName ? null : "BACKUP_BUCKET",
+    env.NCP_ACCESS_KEY ? null : "NCP_ACCESS_KEY",
+    secret ? null : "NCP_SECRET_KEY",
+  ].filter(Boolean);
+  if (missing.length) {
+    const line = `nightly export not run: ${missing.join(", ")} not set (BACKUP_* in wrangler.toml [vars], the keys with wrangler secret put)`;
+    log("error", line);
+    throw new Error(line);
+  }
+
+  const options = {
+    accessKey: env.NCP_ACCESS_KEY,
+    secretKey: secret,
+    ...(env.NCP_ENDPOINT ? { endpoint: env.NCP_ENDPOINT } : {}),
+    ...(env.NCP_STORAGE_ENDPOINT ? { storageEndpoint: env.NCP_STORAGE_ENDPOINT } : {}),
+    ...(env.NCP_STORAGE_REGION ? { storageRegion: env.NCP_STORAGE_REGION } : {}),
+    bucketName,
+    skipExisting: true,
+  };
+  const results = await Promise.allSettled(instances.map(async (instance) => {
+    try {
+      const r = await exportLatestBackup({ ...options, cloudPostgresqlInstanceNo: instance });
+      log("log", r.skipped
+        ? `skipped ${r.fileName} of ${instance}: already in ${bucketName} as ${r.existing.key}`
+        : `exported ${r.fileName} of ${instance} to ${bucketName} (requestId ${r.requestId})`);
+    } catch (err) {
+      log("error", `failed ${instance}: ${describeError(err)}`);
+      throw err;
+    }
+  }));
+  const failed = instances.filter((_, i) => results[i].status === "rejected");
+  if (failed.length) {
+    throw new Error(`nightly export: ${failed.length} of ${instances.length} instances failed (${failed.join(", ")})`);
+  }
+}
+
+/** BACKUP_INSTANCES as a list: "1234567, 5678901" (or a JSON array or number in [vars]); blanks and repeats dropped. */
+function instanceList(value) {
+  const items = Array.isArray(value) ? value : typeof value === "string" || typeof value === "number" ? String(value).split(",") : [];
+  return [...new Set(items.map((item) => String(item).trim()).filter(Boolean))];
+}
+
+/** `<kind> <message>` (the package's message names NCP's code and HTTP status), and the requestId to quote to NCP. */
+function describeError(err) {
+  if (!(err instanceof NcloudError)) return `${err?.name ?? "Error"} ${err?.message ?? err}`;
+  const requestId = err.requestId && !err.message.includes(err.requestId) ? ` (requestId ${err.requestId})` : "";
+  return `${err.kind} ${err.message}${requestId}`;
+}
+
+/**
+ * One line, without the secret key: control characters (a newline in a file name) are shown
+ * escaped, and the secret is masked should anything ever carry it (the package's errors never do).
+ */
+function scrub(line, secret) {
+  const masked = secret ? line.split(secret).join("<NCP_SECRET_KEY>") : line;
+  return masked.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 // ------------------------------------------------------------------ relay /vpostgresql/v2/*
