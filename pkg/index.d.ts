@@ -38,7 +38,7 @@ export interface TransportOptions {
 export interface StorageOptions {
   /** Object Storage's endpoint; default the site's (public: https://kr.object.ncloudstorage.com). */
   storageEndpoint?: string;
-  /** Object Storage's region; default "kr-standard". */
+  /** Object Storage's region name; default the site's: "kr-standard", "gov-standard" or "fin-standard". */
   storageRegion?: string;
 }
 
@@ -252,7 +252,7 @@ export function listBackupFiles(opts: ListBackupFilesOptions): Promise<ListBacku
 export function listBuckets(opts: ListBucketsOptions): Promise<ListBucketsResult>;
 /** Exports the instance's newest backup file by `endTime` (every page read, whatever the list's order). */
 export function exportLatestBackup(opts: ExportLatestBackupOptions): Promise<ExportLatestBackupResult>;
-/** The bucket's object for a backup file, or null (listed with S3's ListObjectsV2, signed with AWS signature v4). */
+/** The bucket's object for a backup file, or null (listed with S3's ListObjects, signed with AWS signature v4). */
 export function findExportedObject(opts: FindExportedObjectOptions): Promise<ExportedObject | null>;
 /** Waits until the bucket holds the backup file; rejects with kind "timeout" when `timeoutMs` runs out. */
 export function waitForExport(opts: WaitForExportOptions): Promise<ExportedObject>;

@@ -121,7 +121,7 @@ pub static CLOCK_OFFSET_MS: Spec =
 pub static FETCH: Spec = setting("fetch", Ty::Function, ANY);
 pub static RETRY_UNSAFE: Spec = setting("retryUnsafe", Ty::Bool, ANY);
 pub static STORAGE_ENDPOINT: Spec = setting("storageEndpoint", Ty::Url, ANY);
-pub static STORAGE_REGION: Spec = setting("storageRegion", Ty::Text, "a region such as \"kr-standard\"");
+pub static STORAGE_REGION: Spec = setting("storageRegion", Ty::Text, "a region name such as \"kr-standard\"");
 pub static SIGNAL: Spec = setting("signal", Ty::Signal, ANY);
 pub static TIMESTAMP: Spec = setting("timestamp", Ty::Int { min: 0.0, max: 9_007_199_254_740_991.0 }, ANY);
 pub static ALL_PAGES: Spec = setting("allPages", Ty::Bool, ANY);
@@ -230,6 +230,15 @@ impl Site {
             Site::Gov => "https://ncloud.apigw.gov-ntruss.com",
             Site::Fin => "https://fin-ncloud.apigw.fin-ntruss.com",
         })
+    }
+
+    /// Object Storage's region name (NCP's Object Storage overview of each site).
+    pub fn storage_region(self) -> &'static str {
+        match self {
+            Site::Public => "kr-standard",
+            Site::Gov => "gov-standard",
+            Site::Fin => "fin-standard",
+        }
     }
 
     /// Object Storage's endpoint (as NCP's Terraform provider has them).
@@ -408,13 +417,17 @@ impl Settings {
         }
     }
 
-    /// Object Storage's endpoint: `storageEndpoint`, else the site's.
-    pub fn storage(&self) -> Endpoint {
-        let site = match self.base {
+    /// The site given, else the public one (also with an endpoint of the caller's).
+    pub fn site(&self) -> Site {
+        match self.base {
             Some(Base::Site(site)) => site,
             _ => Site::Public,
-        };
-        self.storage_endpoint.clone().unwrap_or_else(|| site.storage())
+        }
+    }
+
+    /// Object Storage's endpoint: `storageEndpoint`, else the site's.
+    pub fn storage(&self) -> Endpoint {
+        self.storage_endpoint.clone().unwrap_or_else(|| self.site().storage())
     }
 }
 

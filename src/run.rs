@@ -215,16 +215,16 @@ async fn find<T: Transport>(t: &T, listing: &Listing, file: &str) -> Result<Opti
         at(o) >= at(than)
     };
     let mut best: Option<StoredObject> = None;
-    let mut token: Option<String> = None;
+    let mut marker: Option<String> = None;
     for _ in 0..MAX_PAGES {
-        let page = send::list_page(t, listing, token.as_deref()).await?;
+        let page = send::list_page(t, listing, marker.as_deref()).await?;
         for o in page.objects.into_iter().filter(|o| names_file(&o.key, file)) {
             if best.as_ref().is_none_or(|b| newer(&o, b)) {
                 best = Some(o);
             }
         }
         match page.next {
-            Some(next) => token = Some(next),
+            Some(next) => marker = Some(next),
             None => return Ok(best),
         }
     }

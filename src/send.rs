@@ -83,8 +83,8 @@ pub async fn ncp<T: Transport>(t: &T, plan: &Plan) -> Result<(Map, u16)> {
 }
 
 /// One page of a bucket's listing.
-pub async fn list_page<T: Transport>(t: &T, listing: &Listing, token: Option<&str>) -> Result<Page> {
-    attempts(t, &listing.retry, |now| listing.request(token, now), |raw| listing.read(raw)).await
+pub async fn list_page<T: Transport>(t: &T, listing: &Listing, marker: Option<&str>) -> Result<Page> {
+    attempts(t, &listing.retry, |now| listing.request(marker, now), |raw| listing.read(raw)).await
 }
 
 /// A transport for the native tests: answers from a script, a clock that

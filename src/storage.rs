@@ -1,6 +1,8 @@
 //! Object Storage's S3-compatible API: one page of a bucket's listing
-//! (ListObjectsV2, path style), signed with AWS signature v4 by the same NCP
-//! key pair, and its answer read.
+//! (ListObjects, path style), signed with AWS signature v4 by the same NCP
+//! key pair, and its answer read. ListObjects rather than ListObjectsV2:
+//! NCP's Object Storage overview, on each of its three sites, says V2 is not
+//! supported.
 //!
 //! NCP does not document where an export puts its object, so an object is
 //! found by the backup file's name in its key ([`names_file`]), never by a
@@ -17,7 +19,6 @@ use crate::value::{Map, Value};
 use serde::Serialize;
 use std::rc::Rc;
 
-pub const DEFAULT_REGION: &str = "kr-standard";
 /// A listing stops after this many pages (of up to 1000 keys).
 pub const MAX_PAGES: u32 = 1000;
 
@@ -35,7 +36,7 @@ pub struct StoredObject {
 #[derive(Debug, Default, PartialEq)]
 pub struct Page {
     pub objects: Vec<StoredObject>,
-    /// The token of the next page, when there is one.
+    /// Where the next page starts (its `marker`), when there is one.
     pub next: Option<String>,
 }
 
@@ -55,7 +56,7 @@ impl Listing {
     pub fn new(bucket: &str, s: &Settings) -> Result<Listing> {
         Ok(Listing {
             endpoint: s.storage(),
-            region: s.storage_region.clone().unwrap_or_else(|| DEFAULT_REGION.to_string()),
+            region: s.storage_region.clone().unwrap_or_else(|| s.site().storage_region().to_string()),
             bucket: bucket.to_string(),
             keys: s.keys()?.clone(),
             clock_offset_ms: s.clock_offset_ms.unwrap_or(0),
@@ -64,13 +65,13 @@ impl Listing {
         })
     }
 
-    /// The signed request for the page after `token` (the first when `None`).
-    pub fn request(&self, token: Option<&str>, now_ms: f64) -> Request {
+    /// The signed request for the page after `marker` (the first when `None`).
+    pub fn request(&self, marker: Option<&str>, now_ms: f64) -> Request {
         let ms = self.timestamp.unwrap_or_else(|| clock_timestamp(now_ms, self.clock_offset_ms));
         let amz_date = amz_date(ms);
-        let mut pairs = vec![("list-type", "2"), ("max-keys", "1000")];
-        if let Some(t) = token {
-            pairs.push(("continuation-token", t));
+        let mut pairs = vec![("max-keys", "1000")];
+        if let Some(m) = marker {
+            pairs.push(("marker", m));
         }
         pairs.sort_unstable(); // the canonical query is sorted, and so is what is sent
         let query = encode::form(pairs);
@@ -116,10 +117,13 @@ impl Listing {
             Some(Value::Obj(one)) => vec![object(one)],
             Some(_) => return Err(self.bad(status, "a Contents element that holds no object")),
         };
+        // A truncated page goes on after its NextMarker, or (S3 sends that only
+        // with a delimiter) after its last key.
         let truncated = result.text("IsTruncated").is_some_and(|t| t == "true");
-        let next = result.text("NextContinuationToken").filter(|t| truncated && !t.is_empty());
+        let last_key = objects.last().map(|o| o.key.clone());
+        let next = result.text("NextMarker").filter(|m| !m.is_empty()).or(last_key).filter(|_| truncated);
         if truncated && next.is_none() {
-            return Err(self.bad(status, "a truncated listing without a NextContinuationToken"));
+            return Err(self.bad(status, "a truncated listing with nothing to go on from"));
         }
         Ok(Page { objects, next })
     }
@@ -236,7 +240,7 @@ mod tests {
         let mut l = listing();
         l.timestamp = Some(1_369_353_600_000);
         let r = l.request(Some("a b/c"), 0.0);
-        assert_eq!(r.url, "http://127.0.0.1:9/s3/pg%20backups?continuation-token=a%20b%2Fc&list-type=2&max-keys=1000");
+        assert_eq!(r.url, "http://127.0.0.1:9/s3/pg%20backups?marker=a%20b%2Fc&max-keys=1000");
         let auth = &r.headers[0].1;
         assert!(auth.starts_with("AWS4-HMAC-SHA256 Credential=AK/20130524/kr-standard/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature="), "{auth}");
         assert_eq!(r.headers[2], ("x-amz-date", "20130524T000000Z".to_string()));
@@ -246,10 +250,14 @@ mod tests {
     fn pages_and_errors() {
         let l = listing();
         let one = answer(200, "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><IsTruncated>true</IsTruncated>\
-            <NextContinuationToken>t2</NextContinuationToken><Contents><Key>a/20261120.tar</Key><Size>12</Size>\
+            <Contents><Key>a/20261120.tar</Key><Size>12</Size>\
             <LastModified>2026-12-08T01:02:03.000Z</LastModified></Contents></ListBucketResult>");
         let page = l.read(&one).unwrap();
-        assert_eq!(page.next.as_deref(), Some("t2"));
+        assert_eq!(page.next.as_deref(), Some("a/20261120.tar"), "after the last key");
+        let marked = answer(200, "<ListBucketResult><IsTruncated>true</IsTruncated><NextMarker>m</NextMarker></ListBucketResult>");
+        assert_eq!(l.read(&marked).unwrap().next.as_deref(), Some("m"));
+        let stuck = answer(200, "<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>");
+        assert_eq!(l.read(&stuck).unwrap_err().kind(), ErrorKind::BadResponse);
         assert_eq!(page.objects, [StoredObject { key: "a/20261120.tar".into(), size: 12.0, last_modified: "2026-12-08T01:02:03.000Z".into() }]);
         let none = answer(200, "<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>");
         assert_eq!(l.read(&none).unwrap(), Page::default());
