@@ -4,10 +4,9 @@
 //! `crate::options`, if it is new).
 
 use crate::options::{
-    Spec, BUCKET_NAME, CLOCK_OFFSET_MS, CREDENTIALS, FETCH, FILE_NAME, INSTANCE_NO, INTERVAL_MS,
-    MAX_RETRIES, ON_PROGRESS, PAGING, PER_CALL, RETRY_UNSAFE, SERVER_INSTANCE_NO, SERVER_NAME,
-    SERVICE_NAME, SIGN_METHOD, SITE, SKIP_EXISTING, STORAGE, SUBNET_NO, TIMEOUT_MS, TIMESTAMP, TRANSPORT,
-    URL, VPC_NO, ZONE_CODE,
+    Spec, BUCKET_NAME, CLOCK_OFFSET_MS, CREDENTIALS, FETCH, FILE_NAME, INSTANCE_NO, INTERVAL_MS, MAX_RETRIES,
+    ON_PROGRESS, PAGING, PER_CALL, RETRY_UNSAFE, SERVER_INSTANCE_NO, SERVER_NAME, SERVICE_NAME, SIGN_METHOD, SITE,
+    SKIP_EXISTING, STORAGE, SUBNET_NO, TIMEOUT_MS, TIMESTAMP, TRANSPORT, URL, VPC_NO, ZONE_CODE,
 };
 
 #[derive(Debug)]
@@ -190,7 +189,10 @@ mod tests {
         assert!(LIST_BUCKETS.find("pageNo", true).is_none(), "NCP documents no paging for buckets");
         assert!(FIND_EXPORTED_OBJECT.find("endpoint", true).is_none());
         assert!(SIGN_REQUEST.find("signal", true).is_none());
-        assert!(EXPORT_BACKUP.find("allPages", true).is_none() && LIST_BACKUPS.find("allPages", true).map(|s| s.name) == Some(ALL_PAGES.name));
+        assert!(
+            EXPORT_BACKUP.find("allPages", true).is_none()
+                && LIST_BACKUPS.find("allPages", true).map(|s| s.name) == Some(ALL_PAGES.name)
+        );
         assert_eq!(LIST_BACKUPS.find("pageSize", false).map(|s| s.name), Some(PAGE_SIZE.name));
         assert_eq!(WAIT_FOR_EXPORT.find("signal", false).map(|s| s.name), Some(SIGNAL.name));
         assert_eq!(LIST_BACKUPS.find("pageNo", false).map(|s| s.name), Some(PAGE_NO.name));

@@ -164,8 +164,14 @@ impl Client {
     /// Exports the instance's newest backup file (by `endTime`, every page
     /// read). With `skip_existing`, exports nothing when the bucket already
     /// holds that file.
-    pub async fn export_latest_backup(&self, instance_no: &str, bucket_name: &str, skip_existing: bool) -> Result<LatestExport> {
-        let mut s = self.call_settings(&[(&options::INSTANCE_NO, instance_no.into()), (&options::BUCKET_NAME, bucket_name.into())]);
+    pub async fn export_latest_backup(
+        &self,
+        instance_no: &str,
+        bucket_name: &str,
+        skip_existing: bool,
+    ) -> Result<LatestExport> {
+        let mut s = self
+            .call_settings(&[(&options::INSTANCE_NO, instance_no.into()), (&options::BUCKET_NAME, bucket_name.into())]);
         s.skip_existing = Some(skip_existing);
         run::export_latest_backup(&self.transport()?, &s).await
     }
@@ -221,14 +227,16 @@ impl Client {
 
     /// The bucket's object for a backup file (its key names the file), if it is there.
     pub async fn find_exported_object(&self, bucket_name: &str, file_name: &str) -> Result<Option<StoredObject>> {
-        let s = self.call_settings(&[(&options::BUCKET_NAME, bucket_name.into()), (&options::FILE_NAME, file_name.into())]);
+        let s =
+            self.call_settings(&[(&options::BUCKET_NAME, bucket_name.into()), (&options::FILE_NAME, file_name.into())]);
         run::find_exported_object(&self.transport()?, &s).await
     }
 
     /// Waits until the bucket holds the backup file, for at most `limit_ms`
     /// (looking every 10 s at first, then less often).
     pub async fn wait_for_export(&self, bucket_name: &str, file_name: &str, limit_ms: u32) -> Result<StoredObject> {
-        let mut s = self.call_settings(&[(&options::BUCKET_NAME, bucket_name.into()), (&options::FILE_NAME, file_name.into())]);
+        let mut s =
+            self.call_settings(&[(&options::BUCKET_NAME, bucket_name.into()), (&options::FILE_NAME, file_name.into())]);
         s.timeout_ms = Some(limit_ms);
         run::wait_for_export(&self.transport()?, &s).await
     }

@@ -75,7 +75,10 @@ pub fn flatten(params: &Value) -> Result<Vec<(String, String)>> {
     if let Some(twice) = names.windows(2).find(|w| w[0] == w[1]) {
         return Err(Error::invalid(
             "params",
-            format!("params give the parameter {} twice (a key and a list flatten to the same name); keep one", twice[0]),
+            format!(
+                "params give the parameter {} twice (a key and a list flatten to the same name); keep one",
+                twice[0]
+            ),
         ));
     }
     Ok(out)

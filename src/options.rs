@@ -73,7 +73,10 @@ pub enum Ty {
     /// An upper-case HTTP method (`signRequest`'s `method`).
     HttpMethod,
     /// A whole number in this range (for NCP's parameters, a digit string too).
-    Int { min: f64, max: f64 },
+    Int {
+        min: f64,
+        max: f64,
+    },
     Bool,
     Function,
     Signal,
@@ -135,8 +138,7 @@ pub static URL: Spec = setting(
     "the full request URL, such as \"https://ncloud.apigw.ntruss.com/vpostgresql/v2/getCloudPostgresqlInstanceList\"",
 );
 
-pub static INSTANCE_NO: Spec =
-    param("cloudPostgresqlInstanceNo", Ty::Text, "the instance number from listInstances()");
+pub static INSTANCE_NO: Spec = param("cloudPostgresqlInstanceNo", Ty::Text, "the instance number from listInstances()");
 pub static FILE_NAME: Spec = param("fileName", Ty::Text, "the backup file name from listBackupFiles()");
 pub static BUCKET_NAME: Spec = param("bucketName", Ty::Text, "the Object Storage bucket name from listBuckets()");
 pub static ZONE_CODE: Spec = param("zoneCode", Ty::Text, ANY);
@@ -457,7 +459,9 @@ pub fn parse(mut entries: Vec<(String, Opt)>, function: &Function, client: Optio
             ("secretKey", Checked::Text(t)) => secret_key = Some(Zeroizing::new(t)),
             ("accessKey", Checked::Text(t)) => access_key = Some(t),
             ("regionCode", Checked::Text(t)) => s.region_code = Some(t),
-            ("responseFormatType", Checked::Text(t)) => s.format = Some(if t == "xml" { Format::Xml } else { Format::Json }),
+            ("responseFormatType", Checked::Text(t)) => {
+                s.format = Some(if t == "xml" { Format::Xml } else { Format::Json })
+            }
             ("method", Checked::Text(t)) if spec.ty == Ty::HttpMethod => s.http_method = Some(t),
             ("method", Checked::Text(t)) => s.method = Some(if t == "POST" { Method::Post } else { Method::Get }),
             ("site", Checked::Text(t)) => {
@@ -698,7 +702,10 @@ pub fn check_text(spec: &Spec, s: &str) -> Result<()> {
     }
     let max = max_len(spec);
     if s.encode_utf16().count() > max {
-        return Err(Error::invalid(spec.name, format!("{} is too long (over {max} characters): pass {}", spec.name, spec.hint)));
+        return Err(Error::invalid(
+            spec.name,
+            format!("{} is too long (over {max} characters): pass {}", spec.name, spec.hint),
+        ));
     }
     if has_control(s) {
         return Err(Error::invalid(
@@ -731,8 +738,8 @@ const SECRET_AS_NAME: &str = "(the secret key)";
 /// known ones. A name that is the same object's `secretKey` (`secret`, when
 /// it was read already) is never shown.
 fn unknown(name: &str, function: &Function, on_client: bool, entries: &[(String, Opt)], secret: Option<&str>) -> Error {
-    let is_secret = secret == Some(name)
-        || entries.iter().any(|(n, v)| n == "secretKey" && matches!(v, Opt::Str(s) if s == name));
+    let is_secret =
+        secret == Some(name) || entries.iter().any(|(n, v)| n == "secretKey" && matches!(v, Opt::Str(s) if s == name));
     let shown = if is_secret {
         SECRET_AS_NAME.to_string()
     } else if name.len() > MAX_SHOWN_NAME {
@@ -838,8 +845,12 @@ mod tests {
         let e = err(with(full(), name, s("x")));
         assert_eq!(e.option(), Some(name));
         assert!(e.message().contains("\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxy\""), "{}", e.message());
-        let e = parse(entries(vec![("cloudPostgresqlServerInstanceNoList", s("x"))]), &LIST_INSTANCES, Some(&Settings::default()))
-            .unwrap_err();
+        let e = parse(
+            entries(vec![("cloudPostgresqlServerInstanceNoList", s("x"))]),
+            &LIST_INSTANCES,
+            Some(&Settings::default()),
+        )
+        .unwrap_err();
         assert_eq!(e.option(), Some("cloudPostgresqlServerInstanceNoList"));
     }
 
@@ -938,7 +949,12 @@ mod tests {
     #[test]
     fn client_config_and_calls() {
         let cfg = parse(
-            entries(vec![("accessKey", s("AK")), ("secretKey", s("SK")), ("site", s("gov")), ("timeoutMs", Opt::Num(9.0))]),
+            entries(vec![
+                ("accessKey", s("AK")),
+                ("secretKey", s("SK")),
+                ("site", s("gov")),
+                ("timeoutMs", Opt::Num(9.0)),
+            ]),
             &NEW_CLIENT,
             None,
         )
@@ -949,15 +965,22 @@ mod tests {
         let e = parse(entries(vec![("secretKey", s("x"))]), &EXPORT_BACKUP, Some(&cfg)).unwrap_err();
         assert!(e.message().contains("set once on the Client"));
         let over = |list: Vec<(&str, Opt)>| {
-            let mut l = entries(vec![("cloudPostgresqlInstanceNo", s("1")), ("fileName", s("f")), ("bucketName", s("b"))]);
+            let mut l =
+                entries(vec![("cloudPostgresqlInstanceNo", s("1")), ("fileName", s("f")), ("bucketName", s("b"))]);
             l.extend(entries(list));
             parse(l, &EXPORT_BACKUP, Some(&cfg))
         };
         let merged = over(vec![("maxRetries", Opt::Num(5.0))]).unwrap();
         assert_eq!((merged.max_retries, merged.timeout_ms), (Some(5), Some(9)));
         assert_eq!(merged.api_endpoint().origin, "https://ncloud.apigw.gov-ntruss.com");
-        assert_eq!(over(vec![("site", s("fin"))]).unwrap().api_endpoint().origin, "https://fin-ncloud.apigw.fin-ntruss.com");
-        assert_eq!(over(vec![("endpoint", s("http://127.0.0.1:9"))]).unwrap().api_endpoint().origin, "http://127.0.0.1:9");
+        assert_eq!(
+            over(vec![("site", s("fin"))]).unwrap().api_endpoint().origin,
+            "https://fin-ncloud.apigw.fin-ntruss.com"
+        );
+        assert_eq!(
+            over(vec![("endpoint", s("http://127.0.0.1:9"))]).unwrap().api_endpoint().origin,
+            "http://127.0.0.1:9"
+        );
         let both = over(vec![("site", s("fin")), ("endpoint", s("http://127.0.0.1:9"))]).unwrap_err();
         assert!(both.message().contains("either site or endpoint"));
         let missing_file = parse(entries(vec![("cloudPostgresqlInstanceNo", s("1"))]), &EXPORT_BACKUP, Some(&cfg));
@@ -967,7 +990,8 @@ mod tests {
     #[test]
     fn integer_params_accept_digit_strings() {
         let cfg = Settings::default();
-        let list = entries(vec![("cloudPostgresqlInstanceNo", s("1")), ("pageNo", s("2")), ("pageSize", Opt::Num(50.0))]);
+        let list =
+            entries(vec![("cloudPostgresqlInstanceNo", s("1")), ("pageNo", s("2")), ("pageSize", Opt::Num(50.0))]);
         let st = parse(list, &LIST_BACKUP_FILES, Some(&cfg)).unwrap();
         assert_eq!(st.params[1], ("pageNo", "2".to_string()));
         let bad = entries(vec![("cloudPostgresqlInstanceNo", s("1")), ("pageSize", Opt::Num(1001.0))]);
@@ -978,17 +1002,28 @@ mod tests {
 
     #[test]
     fn sign_input() {
-        let ok = entries(vec![("method", s("PUT")), ("url", s("https://x/y")), ("accessKey", s("AK")), ("secretKey", s("SK"))]);
+        let ok = entries(vec![
+            ("method", s("PUT")),
+            ("url", s("https://x/y")),
+            ("accessKey", s("AK")),
+            ("secretKey", s("SK")),
+        ]);
         let got = parse(ok, &SIGN_REQUEST, None).unwrap();
         assert_eq!((got.http_method.as_deref(), got.url.as_deref()), (Some("PUT"), Some("https://x/y")));
         let e = parse(entries(vec![("methd", s("GET"))]), &SIGN_REQUEST, None).unwrap_err();
         assert!(e.message().contains("did you mean method?"), "{}", e.message());
-        let e = parse(entries(vec![("method", s("get")), ("url", s("u")), ("accessKey", s("AK")), ("secretKey", s("SK"))]), &SIGN_REQUEST, None)
-            .unwrap_err();
+        let e = parse(
+            entries(vec![("method", s("get")), ("url", s("u")), ("accessKey", s("AK")), ("secretKey", s("SK"))]),
+            &SIGN_REQUEST,
+            None,
+        )
+        .unwrap_err();
         assert!(e.message().contains("upper-case"));
         let e = parse(entries(vec![("method", s("GET")), ("url", s("u"))]), &SIGN_REQUEST, None).unwrap_err();
         assert_eq!(e.option(), Some("accessKey"));
-        let e = parse(entries(vec![("accessKey", s("AK")), ("secretKey", s("SK")), ("url", s("u"))]), &SIGN_REQUEST, None).unwrap_err();
+        let e =
+            parse(entries(vec![("accessKey", s("AK")), ("secretKey", s("SK")), ("url", s("u"))]), &SIGN_REQUEST, None)
+                .unwrap_err();
         assert_eq!(e.option(), Some("method"));
     }
 }

@@ -97,7 +97,8 @@ impl Plan {
     fn url_and_body(&self) -> (String, Option<String>) {
         let region = self.region_code.as_deref().map(|r| ("regionCode", r));
         let params = self.params.iter().map(|(k, v)| (k.as_str(), v.as_str()));
-        let query = encode::form(region.into_iter().chain(params).chain([("responseFormatType", self.format.as_str())]));
+        let query =
+            encode::form(region.into_iter().chain(params).chain([("responseFormatType", self.format.as_str())]));
         let path = format!("{}{}/vpostgresql/v2/{}", self.endpoint.origin, self.endpoint.prefix, self.action);
         match self.method {
             Method::Get => (format!("{path}?{query}"), None),
@@ -160,7 +161,10 @@ mod tests {
         assert_eq!(r.body, None);
         assert_eq!(header(&r, "x-ncp-apigw-timestamp"), "1700000000000");
         assert_eq!(header(&r, "x-ncp-iam-access-key"), "AK");
-        assert_eq!(header(&r, "x-ncp-apigw-signature-v2"), Signer::new("SK").sign("GET", target, 1_700_000_000_000, "AK"));
+        assert_eq!(
+            header(&r, "x-ncp-apigw-signature-v2"),
+            Signer::new("SK").sign("GET", target, 1_700_000_000_000, "AK")
+        );
     }
 
     #[test]
@@ -178,7 +182,10 @@ mod tests {
     fn defaults_and_clock() {
         let p = plan(&[]);
         assert_eq!(p.endpoint.origin, "https://ncloud.apigw.ntruss.com");
-        assert_eq!((p.retry.timeout_ms, p.retry.max_retries, p.method, p.format), (30_000, 2, Method::Get, Format::Json));
+        assert_eq!(
+            (p.retry.timeout_ms, p.retry.max_retries, p.method, p.format),
+            (30_000, 2, Method::Get, Format::Json)
+        );
         assert_eq!(clock_timestamp(1000.7, 0), 1000);
         assert_eq!(clock_timestamp(1000.0, -400), 600);
         assert_eq!(clock_timestamp(100.0, -400), 0);
@@ -191,7 +198,12 @@ mod tests {
             "exportBackupToObjectStorage",
             true,
             vec![("a".into(), long.clone()), ("b".into(), long)],
-            &parse(vec![("accessKey".into(), Opt::Str("AK".into())), ("secretKey".into(), Opt::Str("SK".into()))], &crate::actions::CALL, None).unwrap(),
+            &parse(
+                vec![("accessKey".into(), Opt::Str("AK".into())), ("secretKey".into(), Opt::Str("SK".into()))],
+                &crate::actions::CALL,
+                None,
+            )
+            .unwrap(),
         )
         .unwrap_err();
         assert!(e.message().contains("over the 65536 a URL may have"), "{}", e.message());

@@ -112,10 +112,13 @@ fn bad(status: u16, what: &str) -> Error {
     // A 429 means too many requests whoever sent it (a proxy in front of
     // NCP, say) and whatever its body: throttled, as NCP's own are.
     if status == 429 {
-        let m = format!("too many requests: HTTP 429 with {what}; slow down (429s are retried automatically up to maxRetries)");
+        let m = format!(
+            "too many requests: HTTP 429 with {what}; slow down (429s are retried automatically up to maxRetries)"
+        );
         return Error::new(ErrorKind::Throttled, m).with_status(status);
     }
-    Error::new(ErrorKind::BadResponse, format!("NCP's answer could not be read: HTTP {status} with {what}")).with_status(status)
+    Error::new(ErrorKind::BadResponse, format!("NCP's answer could not be read: HTTP {status} with {what}"))
+        .with_status(status)
 }
 
 /// `{"errorCode":"200","message":"Authentication Failed","details":"…"}` from the API Gateway.
@@ -164,13 +167,8 @@ fn gateway_error(status: u16, e: &Map) -> Error {
 /// `requestId` when it has one.
 fn service_error(status: u16, e: &Map) -> Error {
     let code = e.text("returnCode").unwrap_or_default();
-    let mut m = headline(
-        e.text("returnMessage"),
-        "Cloud DB for PostgreSQL refused the request",
-        "returnCode",
-        &code,
-        status,
-    );
+    let mut m =
+        headline(e.text("returnMessage"), "Cloud DB for PostgreSQL refused the request", "returnCode", &code, status);
     if code == "5001017" {
         m.push_str(". Check cloudPostgresqlInstanceNo: listInstances() shows the instances this key can see");
     }
@@ -352,10 +350,16 @@ mod tests {
 
     #[test]
     fn gateway_errors_without_details() {
-        let e = read_text("a", true, 404, r#"{"error":{"errorCode":"300","message":"Not Found Exception"}}"#).unwrap_err();
+        let e =
+            read_text("a", true, 404, r#"{"error":{"errorCode":"300","message":"Not Found Exception"}}"#).unwrap_err();
         assert_eq!((e.kind(), e.code()), (ErrorKind::NotFound, Some("300")));
-        assert!(e.message().starts_with("Not Found Exception (gateway errorCode 300, HTTP 404). no such API path"), "{}", e.message());
-        let e = read_text("a", true, 400, r#"{"error":{"errorCode":"100","message":"Bad Request Exception"}}"#).unwrap_err();
+        assert!(
+            e.message().starts_with("Not Found Exception (gateway errorCode 300, HTTP 404). no such API path"),
+            "{}",
+            e.message()
+        );
+        let e = read_text("a", true, 400, r#"{"error":{"errorCode":"100","message":"Bad Request Exception"}}"#)
+            .unwrap_err();
         assert!(e.message().ends_with("check the parameters' values"), "{}", e.message());
     }
 

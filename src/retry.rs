@@ -39,11 +39,18 @@ impl Retry {
     /// and 503 mean the backend did not run the request; anything else may
     /// have reached the service, so it is sent again only with `retryUnsafe`.
     /// `random` is uniform in [0, 1), for the jitter.
-    pub fn after_failure(&self, e: Error, attempts: u32, retry_after_ms: Option<u32>, random: f64) -> Result<u32, Error> {
+    pub fn after_failure(
+        &self,
+        e: Error,
+        attempts: u32,
+        retry_after_ms: Option<u32>,
+        random: f64,
+    ) -> Result<u32, Error> {
         let did_not_run = e.retryable() || matches!(e.status(), Some(429 | 503));
         let mut e = e.with_attempts(attempts).with_retryable(did_not_run);
         let unsafe_ok = self.retry_unsafe
-            && (matches!(e.kind(), ErrorKind::Network | ErrorKind::Timeout) || matches!(e.status(), Some(500 | 502 | 504)));
+            && (matches!(e.kind(), ErrorKind::Network | ErrorKind::Timeout)
+                || matches!(e.status(), Some(500 | 502 | 504)));
         if attempts > self.max_retries || !(did_not_run || unsafe_ok) {
             return Err(e);
         }
@@ -115,7 +122,9 @@ mod tests {
         let p = Retry { retry_unsafe: true, ..POLICY };
         assert!(p.after_failure(Error::new(ErrorKind::Timeout, "slow"), 1, None, 0.5).is_ok());
         assert!(p.after_failure(gateway(502), 1, None, 0.5).is_ok());
-        assert!(p.after_failure(Error::new(ErrorKind::BadResponse, "redirect").with_status(307), 1, None, 0.5).is_err());
+        assert!(p
+            .after_failure(Error::new(ErrorKind::BadResponse, "redirect").with_status(307), 1, None, 0.5)
+            .is_err());
     }
 
     #[test]
@@ -124,7 +133,8 @@ mod tests {
         let e = POLICY.after_failure(gateway(429), 1, Some(60_000), 0.5).unwrap_err();
         assert_eq!((e.attempts(), e.retryable()), (1, true));
         assert!(
-            e.message().ends_with("; not retried: the server asked to wait 60 s (Retry-After), over the 10 s waited at most"),
+            e.message()
+                .ends_with("; not retried: the server asked to wait 60 s (Retry-After), over the 10 s waited at most"),
             "{}",
             e.message()
         );

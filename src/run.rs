@@ -149,7 +149,8 @@ pub async fn export_latest_backup<T: Transport>(t: &T, s: &Settings) -> Result<L
     };
     let listed = list(t, &LIST_BACKUP_FILES, &files).await?;
     let (file_name, end_time) = latest::newest(&listed.items).ok_or_else(|| {
-        let what = if listed.items.is_empty() { "has no backup files yet" } else { "has no backup file with an endTime" };
+        let what =
+            if listed.items.is_empty() { "has no backup files yet" } else { "has no backup file with an endTime" };
         Error::new(
             ErrorKind::NotFound,
             format!("instance {instance} {what}: nothing to export (is backup turned on for it?)"),
@@ -244,7 +245,8 @@ mod tests {
     use crate::send::scripted::{block_on, ok, Script};
 
     fn settings(f: &Function, extra: &[(&str, Opt)]) -> Settings {
-        let mut e = vec![("accessKey".to_string(), Opt::Str("AK".into())), ("secretKey".to_string(), Opt::Str("SK".into()))];
+        let mut e =
+            vec![("accessKey".to_string(), Opt::Str("AK".into())), ("secretKey".to_string(), Opt::Str("SK".into()))];
         for (k, v) in extra {
             let v = match v {
                 Opt::Str(s) => Opt::Str(s.clone()),
@@ -276,16 +278,23 @@ mod tests {
     #[test]
     fn one_page_unless_all_pages() {
         let script = Script::new(vec![ok(200, &backups_page(1, 2, 5))]);
-        let listed = block_on(list(&script, &LIST_BACKUPS, &settings(&LIST_BACKUPS, &[("pageSize", Opt::Num(2.0))]))).unwrap();
+        let listed =
+            block_on(list(&script, &LIST_BACKUPS, &settings(&LIST_BACKUPS, &[("pageSize", Opt::Num(2.0))]))).unwrap();
         assert_eq!((listed.items.len(), listed.total_rows), (2, 5));
         assert_eq!(query(&script, 0), "pageSize=2&responseFormatType=json");
     }
 
     #[test]
     fn all_pages_collects_from_page_no() {
-        let script =
-            Script::new(vec![ok(200, &backups_page(1, 2, 5)), ok(200, &backups_page(3, 2, 5)), ok(200, &backups_page(5, 1, 5))]);
-        let s = settings(&LIST_BACKUPS, &[("pageNo", Opt::Num(2.0)), ("pageSize", Opt::Num(2.0)), ("allPages", Opt::Bool(true))]);
+        let script = Script::new(vec![
+            ok(200, &backups_page(1, 2, 5)),
+            ok(200, &backups_page(3, 2, 5)),
+            ok(200, &backups_page(5, 1, 5)),
+        ]);
+        let s = settings(
+            &LIST_BACKUPS,
+            &[("pageNo", Opt::Num(2.0)), ("pageSize", Opt::Num(2.0)), ("allPages", Opt::Bool(true))],
+        );
         let listed = block_on(list(&script, &LIST_BACKUPS, &s)).unwrap();
         assert_eq!((listed.items.len(), listed.request_id.as_str()), (5, "r1"));
         assert_eq!(query(&script, 0), "pageNo=2&pageSize=2&responseFormatType=json");
@@ -318,7 +327,8 @@ mod tests {
 
     #[test]
     fn skip_existing_exports_nothing_when_the_object_is_there() {
-        let script = Script::new(vec![ok(200, FILES), ok(200, &listing(&["other/20261119_x.tar", "pg/1/20261119.tar"]))]);
+        let script =
+            Script::new(vec![ok(200, FILES), ok(200, &listing(&["other/20261119_x.tar", "pg/1/20261119.tar"]))]);
         let s = settings(
             &EXPORT_LATEST_BACKUP,
             &[("cloudPostgresqlInstanceNo", s("1")), ("bucketName", s("b")), ("skipExisting", Opt::Bool(true))],
@@ -344,7 +354,10 @@ mod tests {
     #[test]
     fn waiting_looks_less_and_less_often_until_the_object_comes() {
         let script = Script::new(vec![ok(200, &listing(&[])), ok(200, &listing(&[])), ok(200, &listing(&["a/f.tar"]))]);
-        let s = settings(&WAIT_FOR_EXPORT, &[("bucketName", s("b")), ("fileName", s("f")), ("intervalMs", Opt::Num(1000.0))]);
+        let s = settings(
+            &WAIT_FOR_EXPORT,
+            &[("bucketName", s("b")), ("fileName", s("f")), ("intervalMs", Opt::Num(1000.0))],
+        );
         let found = block_on(wait_for_export(&script, &s)).unwrap();
         assert_eq!(found.key, "a/f.tar");
         assert_eq!(*script.slept.borrow(), vec![1000, 1500]);
@@ -357,7 +370,12 @@ mod tests {
         let script = Script::new((0..10).map(|_| ok(200, &listing(&[]))).collect());
         let s = settings(
             &WAIT_FOR_EXPORT,
-            &[("bucketName", s("b")), ("fileName", s("f")), ("intervalMs", Opt::Num(1000.0)), ("timeoutMs", Opt::Num(2000.0))],
+            &[
+                ("bucketName", s("b")),
+                ("fileName", s("f")),
+                ("intervalMs", Opt::Num(1000.0)),
+                ("timeoutMs", Opt::Num(2000.0)),
+            ],
         );
         let e = block_on(wait_for_export(&script, &s)).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Timeout);

@@ -75,10 +75,15 @@ async fn attempts<T: Transport, R>(
 /// An action of the Cloud DB for PostgreSQL API: its unwrapped response
 /// object and HTTP status.
 pub async fn ncp<T: Transport>(t: &T, plan: &Plan) -> Result<(Map, u16)> {
-    attempts(t, &plan.retry, |now| plan.request(now), |raw| {
-        let body = response::read(&plan.action, plan.exact_answer, raw.status, response::decode(&raw.body))?;
-        Ok((body, raw.status))
-    })
+    attempts(
+        t,
+        &plan.retry,
+        |now| plan.request(now),
+        |raw| {
+            let body = response::read(&plan.action, plan.exact_answer, raw.status, response::decode(&raw.body))?;
+            Ok((body, raw.status))
+        },
+    )
     .await
 }
 

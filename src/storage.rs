@@ -91,7 +91,11 @@ impl Listing {
         Request {
             method: "GET",
             url: format!("{}{path}?{query}", self.endpoint.origin),
-            headers: vec![("authorization", authorization), ("x-amz-content-sha256", payload), ("x-amz-date", amz_date)],
+            headers: vec![
+                ("authorization", authorization),
+                ("x-amz-content-sha256", payload),
+                ("x-amz-date", amz_date),
+            ],
             body: None,
         }
     }
@@ -130,8 +134,11 @@ impl Listing {
 
     fn bad(&self, status: u16, what: &str) -> Error {
         let kind = if status == 429 { ErrorKind::Throttled } else { ErrorKind::BadResponse };
-        Error::new(kind, format!("Object Storage's listing of bucket {} could not be read: HTTP {status} with {what}", self.bucket))
-            .with_status(status)
+        Error::new(
+            kind,
+            format!("Object Storage's listing of bucket {} could not be read: HTTP {status} with {what}", self.bucket),
+        )
+        .with_status(status)
     }
 
     /// `<Error><Code>NoSuchBucket</Code><Message>…</Message><RequestId>…</RequestId></Error>`.
@@ -216,10 +223,16 @@ mod tests {
     use crate::options::{parse, Opt};
 
     fn listing() -> Listing {
-        let e = [("accessKey", "AK"), ("secretKey", "SK"), ("bucketName", "pg backups"), ("fileName", "f"), ("storageEndpoint", "http://127.0.0.1:9/s3")]
-            .iter()
-            .map(|(k, v)| (k.to_string(), Opt::Str(v.to_string())))
-            .collect();
+        let e = [
+            ("accessKey", "AK"),
+            ("secretKey", "SK"),
+            ("bucketName", "pg backups"),
+            ("fileName", "f"),
+            ("storageEndpoint", "http://127.0.0.1:9/s3"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), Opt::Str(v.to_string())))
+        .collect();
         Listing::new("pg backups", &parse(e, &FIND_EXPORTED_OBJECT, None).unwrap()).unwrap()
     }
 
@@ -249,16 +262,29 @@ mod tests {
     #[test]
     fn pages_and_errors() {
         let l = listing();
-        let one = answer(200, "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><IsTruncated>true</IsTruncated>\
+        let one = answer(
+            200,
+            "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><IsTruncated>true</IsTruncated>\
             <Contents><Key>a/20261120.tar</Key><Size>12</Size>\
-            <LastModified>2026-12-08T01:02:03.000Z</LastModified></Contents></ListBucketResult>");
+            <LastModified>2026-12-08T01:02:03.000Z</LastModified></Contents></ListBucketResult>",
+        );
         let page = l.read(&one).unwrap();
         assert_eq!(page.next.as_deref(), Some("a/20261120.tar"), "after the last key");
-        let marked = answer(200, "<ListBucketResult><IsTruncated>true</IsTruncated><NextMarker>m</NextMarker></ListBucketResult>");
+        let marked = answer(
+            200,
+            "<ListBucketResult><IsTruncated>true</IsTruncated><NextMarker>m</NextMarker></ListBucketResult>",
+        );
         assert_eq!(l.read(&marked).unwrap().next.as_deref(), Some("m"));
         let stuck = answer(200, "<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>");
         assert_eq!(l.read(&stuck).unwrap_err().kind(), ErrorKind::BadResponse);
-        assert_eq!(page.objects, [StoredObject { key: "a/20261120.tar".into(), size: 12.0, last_modified: "2026-12-08T01:02:03.000Z".into() }]);
+        assert_eq!(
+            page.objects,
+            [StoredObject {
+                key: "a/20261120.tar".into(),
+                size: 12.0,
+                last_modified: "2026-12-08T01:02:03.000Z".into()
+            }]
+        );
         let none = answer(200, "<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>");
         assert_eq!(l.read(&none).unwrap(), Page::default());
         for (status, code, kind) in [

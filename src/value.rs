@@ -214,7 +214,8 @@ mod tests {
 
     #[test]
     fn json_round_trip_keeps_order_and_drops_proto() {
-        let v: Value = serde_json::from_str(r#"{"z":1,"a":[true,null,"x"],"__proto__":{"p":1},"b":{"c":2.5}}"#).unwrap();
+        let v: Value =
+            serde_json::from_str(r#"{"z":1,"a":[true,null,"x"],"__proto__":{"p":1},"b":{"c":2.5}}"#).unwrap();
         assert_eq!(serde_json::to_string(&v).unwrap(), r#"{"z":1.0,"a":[true,null,"x"],"b":{"c":2.5}}"#);
     }
 
@@ -222,7 +223,10 @@ mod tests {
     fn text_and_number_fields() {
         let v: Value = serde_json::from_str(r#"{"s":"x","n":12,"f":1.5}"#).unwrap();
         let m = v.as_object().unwrap();
-        assert_eq!((m.text("s"), m.text("n"), m.text("f"), m.text("none")), (Some("x".into()), Some("12".into()), None, None));
+        assert_eq!(
+            (m.text("s"), m.text("n"), m.text("f"), m.text("none")),
+            (Some("x".into()), Some("12".into()), None, None)
+        );
         assert_eq!(m.number("n"), Some(12.0));
     }
 

@@ -100,9 +100,9 @@ fn start(function: &'static Function, opts: &JsValue, client: Option<&Client>, o
     });
     match prepared {
         Err(e) => Promise::reject(&ncloud_error(&e, &call_site)),
-        Ok((op, t, s)) => future_to_promise(async move {
-            perform(op, t, s).await.map_err(|e| ncloud_error(&e, &call_site))
-        }),
+        Ok((op, t, s)) => {
+            future_to_promise(async move { perform(op, t, s).await.map_err(|e| ncloud_error(&e, &call_site)) })
+        }
     }
 }
 

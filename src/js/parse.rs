@@ -48,7 +48,8 @@ fn url_target(url: &str) -> Result<String> {
         // Runtimes disagree on sending an empty query ("/x?" or "/x").
         return Err(Error::invalid("url", "url ends with an empty query (\"?\"); remove the \"?\""));
     }
-    let bad = || Error::invalid("url", "url must be an absolute http(s) URL such as \"https://ncloud.apigw.ntruss.com/…\"");
+    let bad =
+        || Error::invalid("url", "url must be an absolute http(s) URL such as \"https://ncloud.apigw.ntruss.com/…\"");
     let parsed = web_sys::Url::new(url).map_err(|_| bad())?;
     if !matches!(parsed.protocol().as_str(), "http:" | "https:") {
         return Err(bad());

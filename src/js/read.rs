@@ -5,15 +5,14 @@
 //! an options object is read no further than its first name the function
 //! does not take, so no hostile object fills the module's memory.
 
+use super::walk::{is_array, object_keys, plain, short_string, well_formed, Budget};
 use crate::actions::Function;
 use crate::error::{Error, Result};
 use crate::options::{max_len, Opt, TOO_LONG_TO_SHOW};
 use crate::value::Value;
-use super::walk::{is_array, object_keys, plain, short_string, well_formed, Budget};
 use js_sys::{JsString, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-
 
 /// Names longer than this are not copied to be shown (see [`TOO_LONG_TO_SHOW`]).
 const MAX_NAME_LEN: u32 = 200;
@@ -27,9 +26,13 @@ pub fn options(opts: &JsValue, function: &Function, on_client: bool) -> Result<V
     }
     if !opts.is_object() || is_array(opts) {
         let example = if on_client { "{ fileName }" } else { "{ accessKey, secretKey, … }" };
-        return Err(Error::invalid("options", format!("{} takes one options object, such as {example}", function.name)));
+        return Err(Error::invalid(
+            "options",
+            format!("{} takes one options object, such as {example}", function.name),
+        ));
     }
-    let unreadable = || Error::invalid("options", format!("the options of {} could not be read (a revoked Proxy?)", function.name));
+    let unreadable =
+        || Error::invalid("options", format!("the options of {} could not be read (a revoked Proxy?)", function.name));
     let keys = object_keys(opts).map_err(|_| unreadable())?;
     let mut entries = Vec::new();
     for key in keys.iter() {
@@ -48,7 +51,8 @@ pub fn options(opts: &JsValue, function: &Function, on_client: bool) -> Result<V
                 // Refused by its name; the object's secretKey comes along so
                 // that a name equal to it is not shown.
                 entries.push((name, Opt::Bool(false)));
-                if let Some(secret) = Reflect::get(opts, &"secretKey".into()).ok().and_then(|v| short_string(&v, 4096)) {
+                if let Some(secret) = Reflect::get(opts, &"secretKey".into()).ok().and_then(|v| short_string(&v, 4096))
+                {
                     entries.push(("secretKey".to_string(), Opt::Str(secret)));
                 }
                 break;
@@ -106,4 +110,3 @@ pub fn params(v: &JsValue) -> Result<Value> {
         )
     })
 }
-

@@ -85,8 +85,13 @@ impl Fetch {
         }
         let reason = text_of(&get(&thrown, "message"));
         let cause = get(&thrown, "cause");
-        let detail = [text_of(&get(&cause, "code")), text_of(&get(&cause, "message"))].into_iter().find(|d| !d.is_empty());
-        let mut m = format!("the request to {} failed: {}", origin_of(url), if reason.is_empty() { "network error" } else { &reason });
+        let detail =
+            [text_of(&get(&cause, "code")), text_of(&get(&cause, "message"))].into_iter().find(|d| !d.is_empty());
+        let mut m = format!(
+            "the request to {} failed: {}",
+            origin_of(url),
+            if reason.is_empty() { "network error" } else { &reason }
+        );
         if let Some(d) = detail {
             m.push_str(&format!(" ({d})"));
         }
@@ -95,11 +100,18 @@ impl Fetch {
 
     /// Reads the answer: status, the two headers a decision needs, the body.
     async fn read(&self, response: JsValue, race: &Race) -> Result<RawResponse> {
-        let not_a_response = || Error::new(ErrorKind::BadResponse, "fetch resolved to something that is not a Response");
+        let not_a_response =
+            || Error::new(ErrorKind::BadResponse, "fetch resolved to something that is not a Response");
         let status = get(&response, "status").as_f64().ok_or_else(not_a_response)?;
         // A browser shows a redirect not followed as an "opaqueredirect" with status 0.
         let opaque = get(&response, "type").as_string().as_deref() == Some("opaqueredirect");
-        let status = if opaque { 0 } else if (100.0..=599.0).contains(&status) { status as u16 } else { return Err(not_a_response()) };
+        let status = if opaque {
+            0
+        } else if (100.0..=599.0).contains(&status) {
+            status as u16
+        } else {
+            return Err(not_a_response());
+        };
         let header = |name: &str| {
             let headers = get(&response, "headers");
             call(&headers, "get", &[JsValue::from_str(name)]).ok().and_then(|v| v.as_string())
@@ -118,9 +130,11 @@ impl Fetch {
     async fn body(&self, response: &JsValue, race: &Race) -> Result<String> {
         let status = get(response, "status").as_f64().unwrap_or(0.0) as u16;
         let too_large = || {
-            Error::new(ErrorKind::BadResponse, format!("the response body is over {} MiB", MAX_BODY_BYTES >> 20)).with_status(status)
+            Error::new(ErrorKind::BadResponse, format!("the response body is over {} MiB", MAX_BODY_BYTES >> 20))
+                .with_status(status)
         };
-        let unreadable = || Error::new(ErrorKind::BadResponse, "the response body could not be read").with_status(status);
+        let unreadable =
+            || Error::new(ErrorKind::BadResponse, "the response body could not be read").with_status(status);
         let stream = get(response, "body");
         if stream.is_object() {
             let reader = call(&stream, "getReader", &[]).map_err(|_| unreadable())?;
@@ -190,7 +204,11 @@ impl Transport for Fetch {
         let Some(resolve) = resolve else { return Ok(()) };
         let _timer = Timer::set(ms, &resolve);
         match &self.cancel {
-            Some(c) => Race::new(&c.controller.signal()).settle_value(&waited).await.map(|_| ()).map_err(|_| aborted_error(&c.signal)),
+            Some(c) => Race::new(&c.controller.signal())
+                .settle_value(&waited)
+                .await
+                .map(|_| ())
+                .map_err(|_| aborted_error(&c.signal)),
             None => JsFuture::from(waited).await.map(|_| ()).map_err(|_| aborted_error(&JsValue::UNDEFINED)),
         }
     }
@@ -238,7 +256,8 @@ struct Attempt {
 
 impl Attempt {
     fn new(timeout_ms: u32, cancel: Option<&Cancel>) -> Result<Attempt> {
-        let controller = AbortController::new().map_err(|_| Error::new(ErrorKind::Network, "this runtime has no AbortController"))?;
+        let controller = AbortController::new()
+            .map_err(|_| Error::new(ErrorKind::Network, "this runtime has no AbortController"))?;
         let abort = get(&controller, "abort").unchecked_into::<Function>();
         let reason = DomException::new_with_message_and_name("no answer within the attempt's timeout", "TimeoutError")
             .map(JsValue::from)
@@ -331,18 +350,21 @@ struct Cancel {
 
 impl Cancel {
     fn new(signal: JsValue) -> Result<Cancel> {
-        let controller = AbortController::new().map_err(|_| Error::new(ErrorKind::Network, "this runtime has no AbortController"))?;
+        let controller = AbortController::new()
+            .map_err(|_| Error::new(ErrorKind::Network, "this runtime has no AbortController"))?;
         if get(&signal, "aborted").is_truthy() {
             controller.abort();
         }
-        let id = WATCHED.with_borrow_mut(|w| w.subscribe(&signal, &controller));
+        // Borrowed only inside these calls. A signal of the caller's own making can run its code
+        // in addEventListener; a call it makes there is left unwatched rather than panicking.
+        let id = WATCHED.with(|w| w.try_borrow_mut().map(|mut w| w.subscribe(&signal, &controller)).unwrap_or(0));
         Ok(Cancel { signal, controller, id })
     }
 }
 
 impl Drop for Cancel {
     fn drop(&mut self) {
-        WATCHED.with_borrow_mut(|w| w.unsubscribe(&self.signal, self.id));
+        WATCHED.with(|w| w.try_borrow_mut().map(|mut w| w.unsubscribe(&self.signal, self.id)).unwrap_or(()));
     }
 }
 
@@ -350,45 +372,56 @@ thread_local! {
     static WATCHED: RefCell<Watched> = RefCell::new(Watched::default());
 }
 
-/// The callers' signals now watched: one listener each, and the calls'
+/// The callers' signals now watched, each with one listener and the calls'
 /// controllers it aborts.
 #[derive(Default)]
 struct Watched {
-    signals: Vec<(JsValue, Closure<dyn FnMut()>, Vec<(u32, AbortController)>)>,
+    signals: Vec<Watch>,
     next_id: u32,
+}
+
+struct Watch {
+    signal: JsValue,
+    listener: Closure<dyn FnMut()>,
+    calls: Vec<(u32, AbortController)>,
 }
 
 impl Watched {
     fn subscribe(&mut self, signal: &JsValue, controller: &AbortController) -> u32 {
         self.next_id = self.next_id.wrapping_add(1);
         let id = self.next_id;
-        match self.signals.iter_mut().find(|(s, _, _)| s == signal) {
-            Some((_, _, subscribers)) => subscribers.push((id, controller.clone())),
+        match self.signals.iter_mut().find(|w| w.signal == *signal) {
+            Some(w) => w.calls.push((id, controller.clone())),
             None => {
                 let watched = signal.clone();
                 let listener = Closure::<dyn FnMut()>::new(move || {
-                    let subscribers = WATCHED.with_borrow(|w| w.subscribers_of(&watched));
-                    for c in subscribers {
+                    // Taken out first: aborting runs the calls' own listeners.
+                    let calls = WATCHED.with(|w| w.try_borrow().map(|w| w.calls_of(&watched)).unwrap_or_default());
+                    for c in calls {
                         c.abort();
                     }
                 });
                 let _ = call(signal, "addEventListener", &[JsValue::from_str("abort"), listener.as_ref().clone()]);
-                self.signals.push((signal.clone(), listener, vec![(id, controller.clone())]));
+                self.signals.push(Watch { signal: signal.clone(), listener, calls: vec![(id, controller.clone())] });
             }
         }
         id
     }
 
-    fn subscribers_of(&self, signal: &JsValue) -> Vec<AbortController> {
-        self.signals.iter().filter(|(s, _, _)| s == signal).flat_map(|(_, _, subs)| subs.iter().map(|(_, c)| c.clone())).collect()
+    fn calls_of(&self, signal: &JsValue) -> Vec<AbortController> {
+        self.signals
+            .iter()
+            .filter(|w| w.signal == *signal)
+            .flat_map(|w| w.calls.iter().map(|(_, c)| c.clone()))
+            .collect()
     }
 
     fn unsubscribe(&mut self, signal: &JsValue, id: u32) {
-        let Some(i) = self.signals.iter().position(|(s, _, _)| s == signal) else { return };
-        let Some((_, listener, subscribers)) = self.signals.get_mut(i) else { return };
-        subscribers.retain(|(sid, _)| *sid != id);
-        if subscribers.is_empty() {
-            let _ = call(signal, "removeEventListener", &[JsValue::from_str("abort"), listener.as_ref().clone()]);
+        let Some(i) = self.signals.iter().position(|w| w.signal == *signal) else { return };
+        let Some(w) = self.signals.get_mut(i) else { return };
+        w.calls.retain(|(call_id, _)| *call_id != id);
+        if w.calls.is_empty() {
+            let _ = call(signal, "removeEventListener", &[JsValue::from_str("abort"), w.listener.as_ref().clone()]);
             self.signals.swap_remove(i);
         }
     }

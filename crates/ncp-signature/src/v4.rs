@@ -155,10 +155,7 @@ mod tests {
     #[test]
     fn matches_the_published_list_objects_example() {
         let auth = example("/", "max-keys=2&prefix=J", &[]);
-        assert!(
-            auth.ends_with("Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7"),
-            "{auth}"
-        );
+        assert!(auth.ends_with("Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7"), "{auth}");
     }
 
     #[test]

@@ -10,7 +10,13 @@ use wasm_bindgen::prelude::*;
 /// Exports the newest backup of `instance` to `bucket` unless it is there
 /// already, waits until it is, and says what happened in one line.
 #[wasm_bindgen]
-pub async fn nightly(endpoint: String, access_key: String, secret_key: String, instance: String, bucket: String) -> Result<String, JsError> {
+pub async fn nightly(
+    endpoint: String,
+    access_key: String,
+    secret_key: String,
+    instance: String,
+    bucket: String,
+) -> Result<String, JsError> {
     let client = Client::new(&access_key, &secret_key)?.with_endpoint(&endpoint)?.with_storage_endpoint(&endpoint)?;
     let latest = client.export_latest_backup(&instance, &bucket, true).await.map_err(explain)?;
     if let Some(existing) = latest.existing {
@@ -31,14 +37,25 @@ pub async fn inventory(endpoint: String, access_key: String, secret_key: String)
         let no = item.text("cloudPostgresqlInstanceNo").unwrap_or_default();
         let files = client.list_backup_files(&no, Pages::All { page_size: 2 }).await.map_err(explain)?;
         let names: Vec<String> = files.items.iter().filter_map(|f| f.as_object()?.text("fileName")).collect();
-        lines.push(format!("{no} {}: {}", item.text("cloudPostgresqlServiceName").unwrap_or_default(), names.join(", ")));
+        lines.push(format!(
+            "{no} {}: {}",
+            item.text("cloudPostgresqlServiceName").unwrap_or_default(),
+            names.join(", ")
+        ));
     }
     Ok(lines.join("\n"))
 }
 
 /// One export of a named file, and how a failure is told apart.
 #[wasm_bindgen(js_name = exportFile)]
-pub async fn export_file(endpoint: String, access_key: String, secret_key: String, instance: String, file: String, bucket: String) -> Result<String, JsError> {
+pub async fn export_file(
+    endpoint: String,
+    access_key: String,
+    secret_key: String,
+    instance: String,
+    file: String,
+    bucket: String,
+) -> Result<String, JsError> {
     let client = Client::new(&access_key, &secret_key)?.with_endpoint(&endpoint)?.with_max_retries(0)?;
     match client.export_backup(ExportBackup::new(&instance, &file, &bucket)).await {
         Ok(r) => Ok(format!("accepted {} ({})", r.request_id, r.http_status)),
@@ -47,7 +64,9 @@ pub async fn export_file(endpoint: String, access_key: String, secret_key: Strin
     }
 }
 
-/// The headers for a request the app sends itself.
+/// The headers for a request the app sends itself (in wasm, where the
+/// runtime's URL parser gives the target `fetch` sends).
+#[cfg(target_arch = "wasm32")]
 #[wasm_bindgen(js_name = signedHeaders)]
 pub fn signed_headers(access_key: String, secret_key: String, url: String, timestamp: f64) -> Result<String, JsError> {
     let signed = Client::new(&access_key, &secret_key)?.sign_request("GET", &url, Some(timestamp as u64))?;
