@@ -7,7 +7,27 @@ import { enter, enterAsync, generation, instanceBroken } from "./guard.js";
 
 export { NcloudError };
 
-const asyncCall = (f) => (...args) => enterAsync(() => f(...args));
+/**
+ * An async function of the module, through the guard. Its NcloudError is
+ * made when an answer arrives, so its stack is taken again where it reaches
+ * this await: the caller's frames, where the engine keeps async stacks (V8's
+ * `Error.captureStackTrace`; elsewhere the stack stays as it was made).
+ */
+function asyncCall(f) {
+  const wrapper = async (...args) => {
+    try {
+      return await enterAsync(() => f(...args));
+    } catch (error) {
+      throw callersStack(error, wrapper);
+    }
+  };
+  return wrapper;
+}
+
+function callersStack(error, above) {
+  if (error instanceof NcloudError) Error.captureStackTrace?.(error, above);
+  return error;
+}
 
 export const exportBackup = asyncCall(wasm.exportBackup);
 export const exportLatestBackup = asyncCall(wasm.exportLatestBackup);
@@ -90,10 +110,16 @@ export class Client extends wasm.Client {
 // The calls, each guarded and checked on its Client: one line per method of the module's class.
 for (const name of ["exportBackup", "exportLatestBackup", "listInstances", "listBackups", "listBackupFiles", "listBuckets", "call", "findExportedObject", "waitForExport"]) {
   const method = wasm.Client.prototype[name];
-  Client.prototype[name] = function (...args) {
+  const wrapper = async function (...args) {
     const refused = unusable(this, name);
-    return refused ? Promise.reject(refused) : enterAsync(() => using(this, () => method.apply(this, args)));
+    if (refused) throw refused;
+    try {
+      return await enterAsync(() => using(this, () => method.apply(this, args)));
+    } catch (error) {
+      throw callersStack(error, wrapper);
+    }
   };
+  Client.prototype[name] = wrapper;
 }
 Client.prototype.signRequest = function (input) {
   const refused = unusable(this, "signRequest");

@@ -29,16 +29,7 @@ export class NcloudError extends Error {
 }
 NcloudError.prototype.name = "NcloudError";
 
-/**
- * For the module. `callSite` is an Error made when an async call began: its
- * stack has the caller's frames, which an error made later, when an answer
- * arrives, would not. The module's own frames are left out.
- */
-export function fromModule(kind, message, details, cause, callSite) {
-  const error = new NcloudError(kind, message, { ...details, cause });
-  const stack = typeof callSite?.stack === "string" ? callSite.stack.split("\n") : [];
-  if (/^Error\b/.test(stack[0] ?? "")) stack.shift(); // V8's first line names the error; others start with a frame
-  const frames = stack.filter((line) => line.trim() && !/wasm-function|wasm:\/\/|__wbg_/.test(line));
-  if (frames.length) error.stack = `NcloudError: ${message}\n${frames.join("\n")}`;
-  return error;
+/** For the module (src/js/exports.rs): its one way to make an NcloudError. */
+export function fromModule(kind, message, details, cause) {
+  return new NcloudError(kind, message, { ...details, cause });
 }

@@ -83,10 +83,14 @@ async function sendFile(req, res, file) {
   createReadStream(file).on("error", () => res.destroy()).pipe(res);
 }
 
-/** Starts the simulator and the page server. Resolves `{ url, sim, close() }`. */
-export async function startDemo({ port = 0, simPort = 0, host = "127.0.0.1" } = {}) {
-  const sim = await startSimulatorOnFreePort(simPort, host);
-  const config = JSON.stringify({ endpoint: sim.url, ...DEMO_KEYS, simulator: true });
+/**
+ * Starts the simulator and the page server. Resolves `{ url, sim, close() }`. `exportDelayMs`
+ * is the simulator's: how long after an accepted export its object appears in the bucket.
+ */
+export async function startDemo({ port = 0, simPort = 0, host = "127.0.0.1", exportDelayMs = 0 } = {}) {
+  const sim = await startSimulatorOnFreePort(simPort, host, exportDelayMs);
+  // The simulator serves Object Storage's S3 API on its own origin: the same URL for both.
+  const config = JSON.stringify({ endpoint: sim.url, storageEndpoint: sim.url, ...DEMO_KEYS, simulator: true });
 
   const server = http.createServer((req, res) => {
     res.on("error", () => {}); // the browser went away mid-answer; nothing to do
@@ -119,12 +123,12 @@ export async function startDemo({ port = 0, simPort = 0, host = "127.0.0.1" } = 
 }
 
 // A simulator left running by `make sim` should not stop the demo: take any free port then.
-async function startSimulatorOnFreePort(port, host) {
+async function startSimulatorOnFreePort(port, host, exportDelayMs) {
   try {
-    return await startSimulator({ port, host });
+    return await startSimulator({ port, host, exportDelayMs });
   } catch (err) {
     if (err.code !== "EADDRINUSE" || port === 0) throw err;
-    return startSimulator({ port: 0, host });
+    return startSimulator({ port: 0, host, exportDelayMs });
   }
 }
 
@@ -140,15 +144,24 @@ function listen(server, port, host) {
 
 // ------------------------------------------------------------------ CLI
 
-const USAGE = "usage: node scripts/demo.mjs [--port 8080] [--sim-port 8787]";
+const USAGE = "usage: node scripts/demo.mjs [--port 8080] [--sim-port 8787] [--export-delay 0 (ms)]";
 
 async function main() {
-  const args = readArgs({ port: { type: "string", short: "p", default: "8080" }, "sim-port": { type: "string", default: "8787" } }, USAGE);
-  const opts = { port: portArg(args.port, "--port", USAGE), simPort: portArg(args["sim-port"], "--sim-port", USAGE) };
+  const args = readArgs({
+    port: { type: "string", short: "p", default: "8080" },
+    "sim-port": { type: "string", default: "8787" },
+    "export-delay": { type: "string", default: "0" },
+  }, USAGE);
+  const exportDelayMs = Number(args["export-delay"]);
+  if (args["export-delay"] === "" || !Number.isFinite(exportDelayMs) || exportDelayMs < 0) {
+    console.error(`invalid --export-delay: ${args["export-delay"]}\n${USAGE}`);
+    process.exit(2);
+  }
+  const opts = { port: portArg(args.port, "--port", USAGE), simPort: portArg(args["sim-port"], "--sim-port", USAGE), exportDelayMs };
 
   let demo;
   try {
-    demo = await startDemo({ port: opts.port, simPort: opts.simPort });
+    demo = await startDemo(opts);
   } catch (err) {
     const hint = err.code === "EADDRINUSE" ? ` (port ${opts.port} is taken: try make demo PORT=8081)` : "";
     console.error(`could not start the demo: ${err.message}${hint}`);
@@ -160,7 +173,9 @@ async function main() {
   Open ${demo.url}
 
   The page calls the local NCP simulator at ${demo.sim.url}
+  (its API, and Object Storage's S3 listing on the same URL)
   with SIMULATOR-ONLY keys (demo-access-key / demo-secret-key): they work nowhere else.
+  An export's object appears in its bucket ${opts.exportDelayMs ? `${opts.exportDelayMs} ms after the export` : "at once (node scripts/demo.mjs --export-delay 5000: it takes 5 s)"}.
   Do not type real NCP keys into a browser page; see examples/worker/ for server-side signing.
 
 Press Ctrl+C to stop.`);

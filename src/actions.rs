@@ -6,8 +6,9 @@
 use crate::options::{
     Spec, BUCKET_NAME, CLOCK_OFFSET_MS, CREDENTIALS, FETCH, FILE_NAME, INSTANCE_NO, INTERVAL_MS, MAX_RETRIES,
     ON_PROGRESS, PAGING, PER_CALL, RETRY_UNSAFE, SERVER_INSTANCE_NO, SERVER_NAME, SERVICE_NAME, SIGN_METHOD, SITE,
-    SKIP_EXISTING, STORAGE, SUBNET_NO, TIMEOUT_MS, TIMESTAMP, TRANSPORT, URL, VPC_NO, ZONE_CODE,
+    SKIP_EXISTING, STORAGE, STORAGE_ENDPOINT, SUBNET_NO, TIMEOUT_MS, TIMESTAMP, TRANSPORT, URL, VPC_NO, ZONE_CODE,
 };
+use crate::sign::Uses;
 
 #[derive(Debug)]
 pub struct Function {
@@ -34,6 +35,18 @@ impl Function {
     /// Every option it takes besides the key pair.
     pub fn specs(&self) -> impl Iterator<Item = &'static Spec> + '_ {
         self.specs_for(false)
+    }
+
+    /// Which signatures its key pair will make: the API's when it calls an
+    /// action (or signs: `signRequest`), Object Storage's when it lists a
+    /// bucket; a Client's make both.
+    pub fn uses(&self) -> Uses {
+        let lists_buckets = self.specs().any(|s| s.name == STORAGE_ENDPOINT.name);
+        let calls_api = self.ncp.is_some() || std::ptr::eq(self, &CALL) || std::ptr::eq(self, &SIGN_REQUEST);
+        if std::ptr::eq(self, &NEW_CLIENT) {
+            return Uses { api: true, storage: true };
+        }
+        Uses { api: calls_api, storage: lists_buckets }
     }
 
     /// The option called `name`, if this function takes it.
@@ -197,6 +210,17 @@ mod tests {
         assert_eq!(WAIT_FOR_EXPORT.find("signal", false).map(|s| s.name), Some(SIGNAL.name));
         assert_eq!(LIST_BACKUPS.find("pageNo", false).map(|s| s.name), Some(PAGE_NO.name));
         assert_eq!(EXPORT_LATEST_BACKUP.find("timestamp", false).map(|s| s.name), Some(TIMESTAMP.name));
+    }
+
+    #[test]
+    fn each_function_prepares_the_keys_it_signs_with() {
+        let uses = |f: &Function| (f.uses().api, f.uses().storage);
+        assert_eq!(uses(&EXPORT_BACKUP), (true, false));
+        assert_eq!(uses(&SIGN_REQUEST), (true, false));
+        assert_eq!(uses(&CALL), (true, false));
+        assert_eq!(uses(&FIND_EXPORTED_OBJECT), (false, true));
+        assert_eq!(uses(&EXPORT_LATEST_BACKUP), (true, true));
+        assert_eq!(uses(&NEW_CLIENT), (true, true));
     }
 
     #[test]

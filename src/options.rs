@@ -499,7 +499,7 @@ pub fn parse(mut entries: Vec<(String, Opt)>, function: &Function, client: Optio
         }
     }
     s.keys = match (access_key, secret_key) {
-        (Some(access), Some(secret)) => Some(Rc::new(Keys::new(access, &secret))),
+        (Some(access), Some(secret)) => Some(Rc::new(Keys::new(access, &secret, function.uses()))),
         (None, None) => None,
         (None, Some(_)) => return Err(missing(&ACCESS_KEY)),
         (Some(_), None) => return Err(missing(&SECRET_KEY)),

@@ -107,6 +107,23 @@ impl Plan {
     }
 }
 
+/// The request target of `url` when `url` is already in the form a WHATWG
+/// URL parser (what `fetch` uses) leaves unchanged: a lower-case http(s)
+/// scheme, an authority without userinfo, and a path and query of only
+/// characters it never re-escapes, with no dot segment, fragment or empty
+/// query. `None` means "ask the parser" (`crate::js`), which costs a URL
+/// object and two getters: `signRequest` is called per request.
+pub fn plain_target(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let (authority, target) = rest.split_at(rest.find('/')?);
+    let authority_ok = !authority.is_empty()
+        && authority.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    let kept = |b: u8| b.is_ascii_alphanumeric() || b"-._~!$&()*+,;=:@/%?".contains(&b);
+    let dot_segment =
+        target.split(['/', '?']).any(|seg| matches!(seg.to_ascii_lowercase().replace("%2e", ".").as_str(), "." | ".."));
+    (authority_ok && target.bytes().all(kept) && !dot_segment && !target.ends_with('?')).then_some(target)
+}
+
 /// The clock reading plus `clockOffsetMs`, in whole milliseconds.
 pub fn clock_timestamp(now_ms: f64, offset_ms: i64) -> u64 {
     let t = now_ms.floor() + offset_ms as f64;
@@ -189,6 +206,29 @@ mod tests {
         assert_eq!(clock_timestamp(1000.7, 0), 1000);
         assert_eq!(clock_timestamp(1000.0, -400), 600);
         assert_eq!(clock_timestamp(100.0, -400), 0);
+    }
+
+    #[test]
+    fn plain_targets_are_sliced_others_left_to_the_url_parser() {
+        assert_eq!(plain_target("https://h.example:8/v/x?a=1&b=%20c"), Some("/v/x?a=1&b=%20c"));
+        assert_eq!(plain_target("http://127.0.0.1:8787/vpostgresql/v2/a"), Some("/vpostgresql/v2/a"));
+        for other in [
+            "https://h",
+            "HTTPS://h/x",
+            "ftp://h/x",
+            "https://u@h/x",
+            "https://h/a b",
+            "https://h/a#f",
+            "https://h/a/../b",
+            "https://h/a/%2e%2e/b",
+            "https://h/a/.",
+            "https://h/x?q='",
+            "https://h/é",
+            "https://h\\x/y",
+            "https://h/x?",
+        ] {
+            assert_eq!(plain_target(other), None, "{other}");
+        }
     }
 
     #[test]

@@ -194,11 +194,11 @@ pub async fn wait_for_export<T: Transport>(t: &T, s: &Settings) -> Result<Stored
         let elapsed_ms = t.now_ms() - started;
         let left = f64::from(limit) - elapsed_ms;
         if left <= 0.0 {
+            let waited = if limit < 10_000 { format!("{limit} ms") } else { format!("{} s", limit / 1000) };
             let m = format!(
-                "no object naming {file} appeared in bucket {} within {} s ({checks} checks); it may still come: \
+                "no object naming {file} appeared in bucket {} within {waited} ({checks} checks); it may still come: \
                  wait longer (timeoutMs) or look again later",
                 listing.bucket,
-                limit.div_ceil(1000)
             );
             return Err(Error::new(ErrorKind::Timeout, m).with_attempts(checks));
         }
@@ -379,7 +379,7 @@ mod tests {
         );
         let e = block_on(wait_for_export(&script, &s)).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Timeout);
-        assert!(e.message().contains("no object naming f appeared in bucket b within 2 s"), "{}", e.message());
+        assert!(e.message().contains("no object naming f appeared in bucket b within 2000 ms"), "{}", e.message());
         assert_eq!(*script.slept.borrow(), vec![1000, 1000], "the last wait ends at the limit");
     }
 

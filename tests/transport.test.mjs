@@ -172,7 +172,8 @@ test("a caller's long-lived signal keeps no listener of a finished call, and a f
 
 test("an NcloudError shows the caller's frames, carries the runtime's error as cause, and keeps its fields in JSON", async () => {
   async function nightlyExportJob() {
-    return listBuckets({ accessKey: "AK", secretKey: "the-secret-key", endpoint: "http://127.0.0.1:9" });
+    const { buckets } = await listBuckets({ accessKey: "AK", secretKey: "the-secret-key", endpoint: "http://127.0.0.1:9" });
+    return buckets;
   }
   const e = await nightlyExportJob().then(() => assert.fail("resolved"), (e) => e);
   assert.equal(e.kind, "network");

@@ -6,14 +6,16 @@ const $ = (id) => document.getElementById(id);
 
 /** Form fields whose id is the option name, so an `invalid_options` error can point at one. */
 const FIELDS = [
-  "endpoint", "site", "regionCode", "accessKey", "secretKey", "responseFormatType", "method",
-  "cloudPostgresqlInstanceNo", "fileName", "bucketName",
+  "endpoint", "storageEndpoint", "site", "regionCode", "accessKey", "secretKey", "responseFormatType", "method",
+  "cloudPostgresqlInstanceNo", "fileName", "bucketName", "intervalMs", "timeoutMs",
 ];
 const MAX_SHOWN_REQUESTS = 12;
 
 let ncp; // the package, imported at start-up
 let config = null; // /demo-config.json, when the demo server provides it
 let files = []; // backup files of the selected instance
+let waitTarget = null; // { bucketName, fileName } of the last export, for step 3
+let waiting = null; // the AbortController of the wait under way
 const sentRequests = [];
 
 // ------------------------------------------------------------------ start-up
@@ -31,9 +33,13 @@ async function main() {
     .catch(() => null);
   if (config?.simulator) {
     $("endpoint").value = config.endpoint;
+    $("storageEndpoint").value = config.storageEndpoint ?? config.endpoint; // S3 on the simulator's own origin
     $("accessKey").value = config.accessKey;
     $("secretKey").value = config.secretKey; // the input's value only: never rendered anywhere
     $("keys-badge").hidden = false;
+    // The simulator writes an export's object at once (or after --export-delay): look often.
+    $("intervalMs").value = "1000";
+    $("timeoutMs").value = "120000";
   }
 
   $("connection-form").addEventListener("submit", (event) => {
@@ -44,6 +50,12 @@ async function main() {
     event.preventDefault();
     run("Exporting…", exportSelected);
   });
+  $("export-latest").addEventListener("click", () => run("Finding the newest backup file…", exportNewest));
+  $("wait-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (waitTarget && !waiting) run(`Waiting for ${waitTarget.fileName} in ${waitTarget.bucketName}…`, waitForObject);
+  });
+  $("cancel-wait").addEventListener("click", () => waiting?.abort());
   $("cloudPostgresqlInstanceNo").addEventListener("change", () => run("Loading backup files and buckets…", loadInstanceChoices));
   $("fileName").addEventListener("change", showFileDetails);
   $("status").classList.remove("busy");
@@ -69,6 +81,17 @@ function connection() {
   return opts;
 }
 
+/** The Object Storage endpoint typed in, or undefined (the package then takes the site's). */
+function storageEndpoint() {
+  return $("storageEndpoint").value === "" ? undefined : $("storageEndpoint").value;
+}
+
+/** A number field: its number, or undefined when empty (the package's default). */
+function numberField(id) {
+  const text = $(id).value.trim();
+  return text === "" ? undefined : Number(text);
+}
+
 async function loadInstances() {
   const { instances, totalRows } = await ncp.listInstances(connection());
   const select = $("cloudPostgresqlInstanceNo");
@@ -92,14 +115,16 @@ async function loadInstanceChoices() {
     ncp.listBuckets(conn),
   ]);
   files = fileList.files;
+  const newest = newestFile(files);
   fillSelect($("fileName"), files.length ? "Choose a backup file" : "This instance has no backup files", files.map((f) => [
     f.fileName,
-    `${f.fileName} · ${formatTime(f.startTime)} · ${formatBytes(f.backupSize)}`,
+    `${f.fileName} · ${formatTime(f.startTime)} · ${formatBytes(f.backupSize)}${f === newest ? " · newest" : ""}`,
   ]));
   fillSelect($("bucketName"), bucketList.buckets.length ? "Choose a bucket" : "No buckets", bucketList.buckets.map((b) => [b.bucketName, b.bucketName]));
   $("fileName").disabled = files.length === 0;
   $("bucketName").disabled = bucketList.buckets.length === 0;
   $("export").disabled = false;
+  $("export-latest").disabled = false;
   return {
     status: files.length
       ? `${files.length} backup file${files.length === 1 ? "" : "s"} and ${bucketList.buckets.length} buckets: choose a file and a bucket.`
@@ -114,28 +139,145 @@ async function exportSelected() {
     fileName: $("fileName").value,
     bucketName: $("bucketName").value,
   };
+  clearOutcome();
   const started = performance.now();
   const result = await ncp.exportBackup(opts);
   const ms = Math.round(performance.now() - started);
 
+  showResult(result, ms);
+  setWaitTarget({ bucketName: opts.bucketName, fileName: opts.fileName });
+  await showBucketIfSimulator(opts.endpoint, opts.bucketName, result.requestId);
+  return { status: `Export accepted in ${ms} ms (requestId ${result.requestId}). Step 3 waits until it is in the bucket.` };
+}
+
+/** The nightly job: the newest file by endTime, exported unless the bucket already holds it. */
+async function exportNewest() {
+  const conn = connection();
+  const bucketName = $("bucketName").value;
+  clearOutcome();
+  const started = performance.now();
+  const result = await ncp.exportLatestBackup({
+    ...conn,
+    cloudPostgresqlInstanceNo: $("cloudPostgresqlInstanceNo").value,
+    bucketName,
+    skipExisting: true,
+    storageEndpoint: storageEndpoint(),
+  });
+  const ms = Math.round(performance.now() - started);
+
+  $("latest-fileName").textContent = result.fileName;
+  $("latest-endTime").textContent = formatTime(result.endTime);
+  $("latest").hidden = false;
+  if (result.skipped) {
+    $("latest-title").textContent = "Newest backup: already in the bucket";
+    $("latest-outcome").textContent = `already in ${bucketName}: not exported again`;
+    showObject(bucketName, result.existing, "Already in the bucket");
+    setWaitTarget(null, `Nothing to wait for: ${result.fileName}, the newest file, is already in ${bucketName}.`);
+    await showBucketIfSimulator(conn.endpoint, bucketName, null);
+    return { status: `The newest file, ${result.fileName}, is already in ${bucketName}: nothing exported.` };
+  }
+  $("latest-title").textContent = "Newest backup: exported";
+  $("latest-outcome").textContent = `exported to ${bucketName} (requestId ${result.requestId})`;
+  showResult(result, ms);
+  setWaitTarget({ bucketName, fileName: result.fileName });
+  await showBucketIfSimulator(conn.endpoint, bucketName, result.requestId);
+  return { status: `The newest file, ${result.fileName} (by end time), was exported in ${ms} ms. Step 3 waits until it is in the bucket.` };
+}
+
+/** Step 3: lists the bucket until the exported file's object is there, or Cancel. */
+async function waitForObject() {
+  const target = waitTarget;
+  const controller = new AbortController();
+  const storage = storageEndpoint();
+  waiting = controller;
+  $("cancel-wait").disabled = false;
+  $("object").hidden = true;
+  showProgress(`Looking in ${target.bucketName}…`);
+  let checks = 0;
+  try {
+    const object = await ncp.waitForExport({
+      accessKey: $("accessKey").value,
+      secretKey: $("secretKey").value,
+      bucketName: target.bucketName,
+      fileName: target.fileName,
+      storageEndpoint: storage,
+      // Object Storage's options only: no endpoint, regionCode, responseFormatType or method.
+      ...(storage === undefined ? { site: $("site").value } : {}),
+      intervalMs: numberField("intervalMs"),
+      timeoutMs: numberField("timeoutMs"),
+      onProgress: (p) => {
+        checks = p.checks;
+        const text = `Check ${p.checks}: not in ${target.bucketName} yet (${seconds(p.elapsedMs)} so far); looking again in ${seconds(p.nextCheckInMs)}.`;
+        showProgress(text);
+        setStatus(text);
+      },
+      signal: controller.signal,
+      fetch: recordingFetch,
+    });
+    showObject(target.bucketName, object, "Arrived in the bucket");
+    showProgress(`Found after ${checks + 1} check${checks ? "s" : ""}.`);
+    return { status: `${target.fileName} is in ${target.bucketName}: ${object.key} (${formatBytes(object.size)}).` };
+  } catch (err) {
+    if (err?.kind === "aborted" && controller.signal.aborted) {
+      const text = `Cancelled after ${checks} check${checks === 1 ? "" : "s"}: stopped waiting. The export is not undone; the object may still arrive.`;
+      showProgress(text);
+      return { status: text };
+    }
+    $("wait-progress").hidden = true;
+    throw err;
+  } finally {
+    waiting = null;
+    $("cancel-wait").disabled = true;
+  }
+}
+
+function showResult(result, ms) {
   $("result-requestId").textContent = result.requestId;
   $("result-returnCode").textContent = result.returnCode;
   $("result-returnMessage").textContent = result.returnMessage;
   $("result-httpStatus").textContent = String(result.httpStatus);
   $("result-time").textContent = `${ms} ms`;
   $("result").hidden = false;
+}
 
-  // The export succeeded whatever happens here: a failing debug view only hides its panel.
-  $("bucket").hidden = true;
-  if (isSimulator(opts.endpoint)) await showBucket(opts.endpoint, opts.bucketName, result.requestId).catch(() => {});
-  return { status: `Export accepted in ${ms} ms (requestId ${result.requestId}).` };
+function showObject(bucketName, object, title) {
+  $("object-title").textContent = title;
+  $("object-bucket").textContent = bucketName;
+  $("object-key").textContent = object.key;
+  $("object-size").textContent = `${formatBytes(object.size)} (${Number(object.size).toLocaleString("en-US")} bytes)`;
+  $("object-lastModified").textContent = object.lastModified;
+  $("object").hidden = false;
+}
+
+/** Hides what an earlier export showed, so nothing stale is left beside a new outcome. */
+function clearOutcome() {
+  for (const id of ["result", "latest", "object", "bucket", "wait-progress"]) $(id).hidden = true;
+}
+
+/** What step 3 waits for (null: nothing, with `why` as its hint). */
+function setWaitTarget(target, why) {
+  waitTarget = target;
+  $("wait").disabled = !target;
+  $("wait-target").textContent = target
+    ? `Waits for the object of ${target.fileName} in ${target.bucketName} with waitForExport, listing the bucket (the key NCP gives it is not documented: the package finds the key that names the file).`
+    : why;
+}
+
+function showProgress(text) {
+  $("wait-progress").textContent = text;
+  $("wait-progress").hidden = false;
+}
+
+// The export succeeded whatever happens here: a failing debug view only hides its panel.
+async function showBucketIfSimulator(endpoint, bucketName, requestId) {
+  if (isSimulator(endpoint)) await showBucket(endpoint, bucketName, requestId).catch(() => {});
 }
 
 /** The simulator's debug view of its buckets: proof that the export arrived. */
 async function showBucket(endpoint, bucketName, requestId) {
   const res = await fetch(`${endpoint.replace(/\/+$/, "")}/_sim/buckets`);
   const objects = res.ok ? (await res.json()).buckets?.[bucketName] ?? [] : [];
-  $("bucket-title").textContent = `In the simulator's bucket "${bucketName}" (${objects.length})`;
+  $("bucket-title").textContent = `Exports the simulator received for "${bucketName}" (${objects.length})`;
   $("bucket-objects").replaceChildren(...objects.slice().reverse().map((ev) => el("li", {
     className: ev.requestId === requestId ? "new" : "",
     dataset: { testid: "bucket-object", requestId: ev.requestId },
@@ -179,6 +321,7 @@ async function run(label, step) {
 // so the end of a step leaves each control as the step set it.
 function setBusy(busy, label) {
   document.querySelectorAll("form > fieldset").forEach((f) => { f.disabled = busy; });
+  $("wait").disabled = busy || !waitTarget; // outside its fieldset, as Cancel is
   $("output").setAttribute("aria-busy", String(busy));
   $("status").classList.toggle("busy", busy);
   if (busy) setStatus(label);
@@ -201,7 +344,6 @@ function showError(err) {
   }
   $("error-message").textContent = message;
   $("error").hidden = false;
-  $("result").hidden = true;
 
   if (isNcloud && err.kind === "invalid_options" && FIELDS.includes(err.option)) {
     const field = $(err.option);
@@ -224,18 +366,27 @@ function clearErrors() {
 
 // ------------------------------------------------------------------ the signed-request log
 
-/** The package's `fetch` option: records each request (signature headers only) and sends it. */
+/**
+ * The package's `fetch` option: records each request (its signature headers only) and sends it.
+ * NCP's API requests carry signature v2 headers, Object Storage's an AWS signature v4 Authorization.
+ */
 async function recordingFetch(url, init = {}) {
   const headers = new Headers(init.headers);
   const { pathname, search } = new URL(url);
+  const authorization = headers.get("authorization");
   const entry = {
     method: init.method ?? "GET",
     target: pathname + search,
-    timestamp: headers.get("x-ncp-apigw-timestamp") ?? "",
-    accessKey: headers.get("x-ncp-iam-access-key") ?? "",
-    signature: headers.get("x-ncp-apigw-signature-v2") ?? "",
     body: typeof init.body === "string" ? init.body : "",
     outcome: "sending…",
+    ...(authorization === null
+      ? {
+        kind: "ncp",
+        timestamp: headers.get("x-ncp-apigw-timestamp") ?? "",
+        accessKey: headers.get("x-ncp-iam-access-key") ?? "",
+        signature: headers.get("x-ncp-apigw-signature-v2") ?? "",
+      }
+      : { kind: "s3", amzDate: headers.get("x-amz-date") ?? "", ...sigV4(authorization) }),
   };
   sentRequests.unshift(entry);
   sentRequests.length = Math.min(sentRequests.length, MAX_SHOWN_REQUESTS);
@@ -245,37 +396,82 @@ async function recordingFetch(url, init = {}) {
     entry.outcome = `HTTP ${res.status}`;
     return res;
   } catch (err) {
-    entry.outcome = "no answer (network error)";
+    entry.outcome = err?.name === "AbortError" ? "aborted" : "no answer (network error)";
     throw err;
   } finally {
     renderRequests();
   }
 }
 
+/** "AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…" in parts (none of them secret). */
+function sigV4(authorization) {
+  const field = (name) => new RegExp(`${name}=([^,\\s]*)`).exec(authorization)?.[1] ?? "";
+  const credential = field("Credential");
+  return {
+    algorithm: authorization.split(" ")[0],
+    credential,
+    accessKey: credential.split("/")[0],
+    scope: credential.split("/").slice(1).join("/"),
+    signedHeaders: field("SignedHeaders"),
+    signature: field("Signature"),
+  };
+}
+
 function renderRequests() {
   $("requests-empty").hidden = sentRequests.length > 0;
-  $("requests").replaceChildren(...sentRequests.map((r) => {
-    const action = r.target.split("?")[0].split("/").pop();
-    const time = Number(r.timestamp) ? new Date(Number(r.timestamp)).toISOString() : "";
-    return el("li", { dataset: { testid: "signed-request" } }, [
-      el("p", { className: "request-line" }, [
-        el("span", { className: "method" }, r.method), " ", el("strong", {}, action),
-        el("span", { className: "outcome" }, r.outcome),
-      ]),
-      el("dl", { className: "details" }, [
-        el("dt", {}, "target"), el("dd", {}, el("code", { dataset: { testid: "request-target" } }, r.target)),
-        ...(r.body ? [el("dt", {}, "body (not signed)"), el("dd", {}, el("code", {}, r.body))] : []),
-        el("dt", {}, "x-ncp-apigw-timestamp"), el("dd", {}, [el("code", {}, r.timestamp), el("span", { className: "muted" }, ` ${time}`)]),
-        el("dt", {}, "x-ncp-iam-access-key"), el("dd", {}, el("code", {}, r.accessKey)),
-        el("dt", {}, "x-ncp-apigw-signature-v2"), el("dd", {}, el("code", { dataset: { testid: "request-signature" } }, r.signature)),
-      ]),
-      el("details", {}, [
-        el("summary", {}, "String to sign"),
-        el("pre", {}, `${r.method} ${r.target}\n${r.timestamp}\n${r.accessKey}`),
-        el("p", { className: "hint" }, "signature = base64(HMAC-SHA256(secret key, string to sign))"),
-      ]),
-    ]);
-  }));
+  $("requests").replaceChildren(...sentRequests.map((r) => el("li", { dataset: { testid: "signed-request", kind: r.kind } },
+    r.kind === "s3" ? s3Request(r) : ncpRequest(r))));
+}
+
+function ncpRequest(r) {
+  const action = r.target.split("?")[0].split("/").pop();
+  const time = Number(r.timestamp) ? new Date(Number(r.timestamp)).toISOString() : "";
+  return [
+    el("p", { className: "request-line" }, [
+      el("span", { className: "method" }, r.method), " ", el("strong", {}, action),
+      el("span", { className: "outcome" }, r.outcome),
+    ]),
+    el("dl", { className: "details" }, [
+      el("dt", {}, "target"), el("dd", {}, el("code", { dataset: { testid: "request-target" } }, r.target)),
+      ...(r.body ? [el("dt", {}, "body (not signed)"), el("dd", {}, el("code", {}, r.body))] : []),
+      el("dt", {}, "x-ncp-apigw-timestamp"), el("dd", {}, [el("code", {}, r.timestamp), el("span", { className: "muted" }, ` ${time}`)]),
+      el("dt", {}, "x-ncp-iam-access-key"), el("dd", {}, el("code", {}, r.accessKey)),
+      el("dt", {}, "x-ncp-apigw-signature-v2"), el("dd", {}, el("code", { dataset: { testid: "request-signature" } }, r.signature)),
+    ]),
+    el("details", {}, [
+      el("summary", {}, "String to sign"),
+      el("pre", {}, `${r.method} ${r.target}\n${r.timestamp}\n${r.accessKey}`),
+      el("p", { className: "hint" }, "signature = base64(HMAC-SHA256(secret key, string to sign))"),
+    ]),
+  ];
+}
+
+function s3Request(r) {
+  const [path, query = ""] = r.target.split("?");
+  const operation = new URLSearchParams(query).get("list-type") === "2" ? "ListObjectsV2" : "ListObjects";
+  let bucket = path.split("/").pop();
+  try { bucket = decodeURIComponent(bucket); } catch { /* shown as sent */ }
+  return [
+    el("p", { className: "request-line" }, [
+      el("span", { className: "method" }, r.method), " ", el("strong", {}, `S3 ${operation}`),
+      el("span", { className: "muted" }, ` ${bucket}`),
+      el("span", { className: "outcome" }, r.outcome),
+    ]),
+    el("dl", { className: "details" }, [
+      el("dt", {}, "target"), el("dd", {}, el("code", { dataset: { testid: "request-target" } }, r.target)),
+      el("dt", {}, "x-amz-date"), el("dd", {}, el("code", {}, r.amzDate)),
+      el("dt", {}, "Credential"), el("dd", {}, el("code", {}, r.credential)),
+      el("dt", {}, "SignedHeaders"), el("dd", {}, el("code", {}, r.signedHeaders)),
+      el("dt", {}, "Signature"), el("dd", {}, el("code", { dataset: { testid: "request-signature" } }, r.signature)),
+    ]),
+    el("details", {}, [
+      el("summary", {}, "String to sign"),
+      el("pre", {}, `${r.algorithm}\n${r.amzDate}\n${r.scope}\nhex(SHA-256(canonical request))`),
+      el("p", { className: "hint" }, `Authorization: ${r.algorithm} Credential=…, SignedHeaders=…, Signature=… ; ` +
+        "signing key = HMAC-SHA256 of the date, region, \"s3\" and \"aws4_request\" in turn, from \"AWS4\" + secret key; " +
+        "signature = hex(HMAC-SHA256(signing key, string to sign)). x-amz-content-sha256 is the body's hash."),
+    ]),
+  ];
 }
 
 // ------------------------------------------------------------------ small helpers
@@ -295,6 +491,7 @@ function resetChoices(placeholder) {
   }
   $("file-details").hidden = true;
   $("export").disabled = true;
+  $("export-latest").disabled = true;
 }
 
 function showFileDetails() {
@@ -307,6 +504,25 @@ function showFileDetails() {
     el("dt", {}, "backup size"), el("dd", {}, formatBytes(file.backupSize)),
     el("dt", {}, "archived WAL"), el("dd", {}, formatBytes(file.archivedWalFileSize)),
   );
+}
+
+/** The file with the latest endTime, as exportLatestBackup picks it (NCP's list order is not documented). */
+function newestFile(list) {
+  let newest = null;
+  for (const f of list) {
+    const t = timeOf(f.endTime);
+    if (Number.isFinite(t) && (newest === null || t > timeOf(newest.endTime))) newest = f;
+  }
+  return newest;
+}
+
+/** "2026-11-20T03:00:05+0900" -> epoch ms (NaN when it is not that form). */
+function timeOf(s) {
+  return Date.parse(String(s ?? "").replace(/([+-]\d\d):?(\d\d)$/, "$1:$2"));
+}
+
+function seconds(ms) {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** "2026-11-20T03:00:05+0900" -> "2026-11-20 03:00:05 +09:00" (NCP's own time zone kept). */

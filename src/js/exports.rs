@@ -19,10 +19,9 @@ use wasm_bindgen_futures::future_to_promise;
 
 #[wasm_bindgen(raw_module = "../error.js")]
 extern "C" {
-    /// The `NcloudError` for what the module reports; `callSite` is an
-    /// `Error` made when the call began, whose stack holds the caller's frames.
+    /// The `NcloudError` for what the module reports.
     #[wasm_bindgen(js_name = fromModule)]
-    fn from_module(kind: &str, message: &str, details: &JsValue, cause: &JsValue, call_site: &JsValue) -> JsValue;
+    fn from_module(kind: &str, message: &str, details: &JsValue, cause: &JsValue) -> JsValue;
 }
 
 /// An `NcloudError`'s fields besides its kind and message.
@@ -42,7 +41,7 @@ struct Details<'a> {
 }
 
 /// The one conversion of an [`Error`] to the JS `NcloudError`.
-fn ncloud_error(e: &Error, call_site: &JsValue) -> JsValue {
+fn ncloud_error(e: &Error) -> JsValue {
     let details = Details {
         status: e.status(),
         code: e.code(),
@@ -52,7 +51,7 @@ fn ncloud_error(e: &Error, call_site: &JsValue) -> JsValue {
         option: e.option(),
     };
     let details = to_js(&details).unwrap_or(JsValue::UNDEFINED);
-    from_module(e.kind().as_str(), e.message(), &details, e.cause().unwrap_or(&JsValue::UNDEFINED), call_site)
+    from_module(e.kind().as_str(), e.message(), &details, e.cause().unwrap_or(&JsValue::UNDEFINED))
 }
 
 fn result<T: Serialize>(v: &T) -> Result<JsValue> {
@@ -92,17 +91,14 @@ async fn perform(op: Op, t: Fetch, s: Settings) -> Result<JsValue> {
 /// is sent, and changing the object later changes nothing), then runs the
 /// call. Always a promise: a refusal is a rejected one.
 fn start(function: &'static Function, opts: &JsValue, client: Option<&Client>, op: Result<Op>) -> Promise {
-    let call_site = js_sys::Error::new("");
     let prepared = op.and_then(|op| {
         let entries = read::options(opts, function, client.is_some())?;
         let s = options::parse(entries, function, client.map(Client::settings))?;
         Ok((op, Fetch::new(&s)?, s))
     });
     match prepared {
-        Err(e) => Promise::reject(&ncloud_error(&e, &call_site)),
-        Ok((op, t, s)) => {
-            future_to_promise(async move { perform(op, t, s).await.map_err(|e| ncloud_error(&e, &call_site)) })
-        }
+        Err(e) => Promise::reject(&ncloud_error(&e)),
+        Ok((op, t, s)) => future_to_promise(async move { perform(op, t, s).await.map_err(|e| ncloud_error(&e)) }),
     }
 }
 
@@ -117,7 +113,7 @@ fn sign(input: &JsValue, client: Option<&Client>) -> std::result::Result<JsValue
     let signed = read::options(input, &actions::SIGN_REQUEST, client.is_some())
         .and_then(|entries| options::parse(entries, &actions::SIGN_REQUEST, client.map(Client::settings)))
         .and_then(|s| result(&super::parse::sign_request(&s)?));
-    signed.map_err(|e| ncloud_error(&e, &JsValue::UNDEFINED))
+    signed.map_err(|e| ncloud_error(&e))
 }
 
 /// Sends a backup file of a Cloud DB for PostgreSQL instance to an Object Storage bucket.
@@ -194,7 +190,7 @@ impl JsClient {
         read::options(&config, &actions::NEW_CLIENT, false)
             .and_then(|entries| options::parse(entries, &actions::NEW_CLIENT, None))
             .map(|settings| JsClient { client: Client::from_settings(settings) })
-            .map_err(|e| ncloud_error(&e, &JsValue::UNDEFINED))
+            .map_err(|e| ncloud_error(&e))
     }
 
     #[wasm_bindgen(js_name = exportBackup)]

@@ -43,6 +43,9 @@ pub fn sign_request(s: &Settings) -> Result<SignedRequest> {
 fn url_target(url: &str) -> Result<String> {
     // As URL parsers do: else "…/x? " would pass the check below and be sent as "…/x?".
     let url = url.trim_ascii();
+    if let Some(target) = crate::request::plain_target(url) {
+        return Ok(target.to_string());
+    }
     let before_fragment = url.split('#').next().unwrap_or(url);
     if before_fragment.ends_with('?') {
         // Runtimes disagree on sending an empty query ("/x?" or "/x").

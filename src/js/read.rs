@@ -66,8 +66,10 @@ pub fn options(opts: &JsValue, function: &Function, on_client: bool) -> Result<V
 fn opt(v: &JsValue, max: usize) -> Opt {
     if let Some(s) = v.dyn_ref::<JsString>() {
         let s = if s.length() as usize > max { s.slice(0, max as u32 + 1) } else { s.clone() };
-        return if well_formed(&s) {
-            Opt::Str(String::from(&s))
+        let copy = String::from(&s);
+        // Copied, a lone surrogate becomes U+FFFD: only then is the original asked whether it had one.
+        return if !copy.contains('\u{fffd}') || well_formed(&s) {
+            Opt::Str(copy)
         } else {
             Opt::Other("a string with a lone surrogate (half a UTF-16 pair, which would be sent as U+FFFD)")
         };

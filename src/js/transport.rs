@@ -20,7 +20,7 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, DomException, RequestInit, RequestRedirect};
+use web_sys::{AbortController, AbortSignal, RequestInit, RequestRedirect};
 
 /// Larger answers are refused as they arrive, before they are held whole.
 /// NCP's largest page, 1000 instances in XML, is a few MiB.
@@ -46,6 +46,8 @@ extern "C" {
 /// One call's way out: the `fetch` to use, the caller's signal, `onProgress`.
 pub struct Fetch {
     fetch: Function,
+    /// The caller's `fetch`, which may ignore its signal: its promises are raced against it.
+    callers: bool,
     cancel: Option<Cancel>,
     on_progress: Option<Function>,
 }
@@ -71,7 +73,7 @@ impl Fetch {
             None => None,
         };
         let on_progress = s.on_progress.clone().filter(JsValue::is_function).map(JsCast::unchecked_into);
-        Ok(Fetch { fetch: fetch.unchecked_into(), cancel, on_progress })
+        Ok(Fetch { fetch: fetch.unchecked_into(), callers: s.fetch.is_some(), cancel, on_progress })
     }
 
     /// Why an attempt failed: the caller's abort, its own timeout, or the network.
@@ -135,8 +137,17 @@ impl Fetch {
         };
         let unreadable =
             || Error::new(ErrorKind::BadResponse, "the response body could not be read").with_status(status);
+        // A declared length the runtime holds the body to (HTTP framing) is
+        // bound enough: read it whole, one await instead of one per chunk.
+        let declared = call(&get(response, "headers"), "get", &[JsValue::from_str("content-length")])
+            .ok()
+            .and_then(|v| v.as_string())
+            .and_then(|v| v.trim().parse::<usize>().ok());
+        if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+            return Err(too_large());
+        }
         let stream = get(response, "body");
-        if stream.is_object() {
+        if stream.is_object() && declared.is_none() {
             let reader = call(&stream, "getReader", &[]).map_err(|_| unreadable())?;
             let mut bytes = Vec::new();
             loop {
@@ -185,7 +196,7 @@ impl Transport for Fetch {
         init.set_signal(Some(&attempt.controller.signal()));
         // Never followed: a redirected export could run twice (response.rs refuses it).
         init.set_redirect(RequestRedirect::Manual);
-        let race = Race::new(&attempt.controller.signal());
+        let race = Race::new(&attempt.controller.signal(), self.callers);
         let sent = self.fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(&request.url), &init);
         let answer = match sent {
             Ok(p) => race.settle_value(&p).await,
@@ -204,7 +215,7 @@ impl Transport for Fetch {
         let Some(resolve) = resolve else { return Ok(()) };
         let _timer = Timer::set(ms, &resolve);
         match &self.cancel {
-            Some(c) => Race::new(&c.controller.signal())
+            Some(c) => Race::new(&c.controller.signal(), true)
                 .settle_value(&waited)
                 .await
                 .map(|_| ())
@@ -258,12 +269,10 @@ impl Attempt {
     fn new(timeout_ms: u32, cancel: Option<&Cancel>) -> Result<Attempt> {
         let controller = AbortController::new()
             .map_err(|_| Error::new(ErrorKind::Network, "this runtime has no AbortController"))?;
-        let abort = get(&controller, "abort").unchecked_into::<Function>();
-        let reason = DomException::new_with_message_and_name("no answer within the attempt's timeout", "TimeoutError")
-            .map(JsValue::from)
-            .unwrap_or(JsValue::UNDEFINED);
-        let timer = Timer::set(timeout_ms, &abort.bind1(&controller, &reason).unchecked_into());
-        let link = cancel.map(|c| Listener::add(&c.controller.signal(), &abort.bind0(&controller)));
+        // Aborted with the runtime's default reason: why is told from whose signal fired (`Fetch::failure`).
+        let abort = get(&controller, "abort").unchecked_into::<Function>().bind0(&controller);
+        let timer = Timer::set(timeout_ms, &abort);
+        let link = cancel.map(|c| Listener::add(&c.controller.signal(), &abort));
         Ok(Attempt { controller, timeout_ms, _timer: timer, _link: link })
     }
 }
@@ -303,32 +312,40 @@ impl Drop for Listener {
 }
 
 /// Settles a promise, or fails as soon as `signal` aborts, whichever comes
-/// first: for a caller's `fetch` that ignores its signal, and for waits.
+/// first: for the waits, and for a caller's `fetch`, which may ignore its
+/// signal. The runtime's `fetch` honours it, so its promises are awaited as they are.
 struct Race {
-    aborted: Promise,
-    _listener: Listener,
+    signal: AbortSignal,
+    aborted: Option<(Promise, Listener)>,
 }
 
 impl Race {
-    fn new(signal: &AbortSignal) -> Race {
-        let mut reject = None;
-        let aborted = Promise::new(&mut |_, rej| reject = Some(rej));
-        let reject: Function = reject.unwrap_or_else(|| JsValue::UNDEFINED.unchecked_into());
-        let listener = Listener::add(signal, &reject);
-        if signal.aborted() {
-            let _ = reject.call0(&JsValue::UNDEFINED);
-        }
-        Race { aborted, _listener: listener }
+    fn new(signal: &AbortSignal, needed: bool) -> Race {
+        let aborted = needed.then(|| {
+            let mut reject = None;
+            let aborted = Promise::new(&mut |_, rej| reject = Some(rej));
+            let reject: Function = reject.unwrap_or_else(|| JsValue::UNDEFINED.unchecked_into());
+            let listener = Listener::add(signal, &reject);
+            if signal.aborted() {
+                let _ = reject.call0(&JsValue::UNDEFINED);
+            }
+            (aborted, listener)
+        });
+        Race { signal: signal.clone(), aborted }
     }
 
     async fn settle_value(&self, p: &JsValue) -> std::result::Result<JsValue, JsValue> {
-        JsFuture::from(Promise::race(&Array::of2(&Promise::resolve(p), &self.aborted))).await
+        let p = Promise::resolve(p);
+        match &self.aborted {
+            Some((aborted, _)) => JsFuture::from(Promise::race(&Array::of2(&p, aborted))).await,
+            None => JsFuture::from(p).await,
+        }
     }
 
     /// [`Race::settle_value`], an abort as `aborted` and another rejection as unreadable.
     async fn settle(&self, p: JsValue) -> Result<JsValue> {
         self.settle_value(&p).await.map_err(|e| {
-            if self._listener.target.aborted() {
+            if self.signal.aborted() {
                 Error::new(ErrorKind::Aborted, "aborted")
             } else {
                 Error::new(ErrorKind::BadResponse, "the response body could not be read").with_cause(e)

@@ -29,8 +29,12 @@ pub fn well_formed(s: &JsString) -> bool {
     is_well_formed(s).unwrap_or_else(|_| s.is_valid_utf16())
 }
 
+/// A string of at most `max` UTF-16 units (checked before it is copied) with no lone surrogate.
 pub fn short_string(v: &JsValue, max: u32) -> Option<String> {
-    v.dyn_ref::<JsString>().filter(|s| s.length() <= max && well_formed(s)).map(String::from)
+    let s = v.dyn_ref::<JsString>().filter(|s| s.length() <= max)?;
+    let copy = String::from(s);
+    // Copied, a lone surrogate becomes U+FFFD: only then is the original asked whether it had one.
+    (!copy.contains('\u{fffd}') || well_formed(s)).then_some(copy)
 }
 
 /// How much of a JS value may still be copied into the module: string
@@ -72,7 +76,8 @@ pub fn plain(v: &JsValue, budget: &mut Budget) -> Option<Value> {
     }
     if let Some(s) = v.dyn_ref::<JsString>() {
         budget.take(s.length() as usize * 3)?; // a UTF-16 unit is at most 3 bytes of UTF-8
-        return (!budget.strict || well_formed(s)).then(|| Value::Str(String::from(s)));
+        let copy = String::from(s);
+        return (!budget.strict || !copy.contains('\u{fffd}') || well_formed(s)).then_some(Value::Str(copy));
     }
     budget.take(8)?;
     if let Some(n) = v.as_f64() {
