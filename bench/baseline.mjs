@@ -3,7 +3,7 @@
 import { createHmac } from "node:crypto";
 import { EXPORT, KEYS, exportUrl, signed, stringToSign } from "./inputs.mjs";
 
-/** Signs like the package's signRequest: `{ headers, timestamp }`. */
+/** Signs like the package's signRequest: `{ headers, timestamp }`, the key made per call. */
 export function signNodeCrypto({ method, url, timestamp }, { accessKey, secretKey } = KEYS) {
   const signature = createHmac("sha256", secretKey)
     .update(stringToSign(method, url, timestamp, accessKey))
@@ -13,28 +13,26 @@ export function signNodeCrypto({ method, url, timestamp }, { accessKey, secretKe
 
 /**
  * The same request as the package's exportBackup; resolves to the same result
- * shape. With `timeoutMs`, the request gets a timeout that aborts it, the
- * platform's way (AbortSignal.timeout); the package has its own in Node
- * (pkg/transport.js, deadline list). With `signal`, fetch gets that signal:
- * what making a request cancellable costs by itself, with no timer. `sign`
- * replaces node:crypto's signature (`{ method, url, timestamp }` to
- * `{ headers }`), and `attempt()` gives `{ signal, done() }` for the request:
- * the package's signer and timeout in otherwise hand-written code.
+ * shape. With `timeoutMs`, the request is aborted after that long the way the
+ * package times out each attempt (an AbortController and a setTimeout,
+ * cleared once answered): what a timeout costs by itself, to read the
+ * package's figures against.
  */
-export async function exportBackupBaseline(endpoint, { keys = KEYS, params = EXPORT, timeoutMs, signal, sign, attempt } = {}) {
+export async function exportBackupBaseline(endpoint, { keys = KEYS, params = EXPORT, timeoutMs } = {}) {
   const url = exportUrl(endpoint, params);
-  const input = { method: "GET", url, timestamp: Date.now() };
-  const { headers } = sign ? sign(input) : signNodeCrypto(input, keys);
-  if (timeoutMs) signal = AbortSignal.timeout(timeoutMs);
-  const timeout = attempt?.();
-  if (timeout) signal = timeout.signal;
+  const { headers } = signNodeCrypto({ method: "GET", url, timestamp: Date.now() }, keys);
+  let controller, timer;
+  if (timeoutMs) {
+    controller = new AbortController();
+    timer = setTimeout(() => controller.abort(), timeoutMs);
+  }
   try {
-    const res = await fetch(url, signal ? { headers, signal } : { headers });
+    const res = await fetch(url, controller ? { headers, signal: controller.signal } : { headers });
     const body = JSON.parse(await res.text());
     if (!res.ok) throw new Error(`exportBackupToObjectStorage: HTTP ${res.status} ${JSON.stringify(body)}`);
     const { requestId, returnCode, returnMessage } = body.exportBackupToObjectStorageResponse;
     return { requestId, returnCode, returnMessage, httpStatus: res.status };
   } finally {
-    timeout?.done();
+    clearTimeout(timer);
   }
 }

@@ -1,4 +1,4 @@
-// Section 3: what users download. The wasm raw, gzip -9 and brotli (max quality),
+// Size: what users download. The wasm raw, gzip (Node zlib, level 9) and brotli (max quality),
 // the JS glue, and the package as `npm pack --dry-run` reports it.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
