@@ -24,7 +24,7 @@ const sim = await startSimulator({ port, host: "127.0.0.1", quiet: Boolean(args.
 const u = sim.url;
 console.log(`NCP Cloud DB for PostgreSQL (VPC) simulator listening on ${u}
   API:       ${u}/vpostgresql/v2/{action}   (use it as the client's endpoint)
-  S3:        ${u}/{bucket}?list-type=2      (Object Storage, path style, signature v4, region kr-standard;
+  S3:        ${u}/{bucket}                  (Object Storage ListObjects, path style, signature v4, region kr-standard;
              use ${u} as the storage endpoint, e.g. --storage-endpoint ${u})
              an exported backup appears as an object ${exportDelayMs ? `${exportDelayMs} ms after the export` : "at once"}
 

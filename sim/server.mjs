@@ -12,6 +12,7 @@
 
 import http from "node:http";
 import { createHash, createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
@@ -78,6 +79,15 @@ const FAULT_TYPES = new Set([
 const GATEWAY_FAULTS = {
   throttle: "throttle", quota: "quota", rate: "rate", unavailable: "endpoint", "gateway-timeout": "timeout",
   permission: "permission",
+};
+// The same faults on an S3 request, answered as Object Storage answers (S3's XML errors).
+const S3_FAULTS = {
+  throttle: [503, "SlowDown", "Please reduce your request rate."],
+  quota: [503, "SlowDown", "Please reduce your request rate."],
+  rate: [503, "SlowDown", "Please reduce your request rate."],
+  unavailable: [503, "ServiceUnavailable", "Please reduce your request rate."],
+  "gateway-timeout": [500, "InternalError", "We encountered an internal error. Please try again."],
+  permission: [403, "AccessDenied", "Access Denied"],
 };
 
 class ServiceError extends Error {
@@ -266,6 +276,8 @@ export async function startSimulator({
   const exportsLog = [];
   const faults = [];
   const shutdown = new AbortController();
+  // Every delayed answer waits on this one signal: any number of them may be pending at once.
+  setMaxListeners(0, shutdown.signal);
   // Object appearance uses a real (monotonic) clock, so a delay elapses even when the
   // simulator's `now` is fixed; LastModified uses the simulator clock.
   const realNow = () => performance.now();
@@ -628,7 +640,11 @@ export async function startSimulator({
       case "json-list-as-object":
         return withExtra(run({ listAsObject: true }));
       case "throttle": case "quota": case "rate": case "unavailable": case "gateway-timeout": case "permission": {
-        const r = renderGatewayError(GATEWAY_FAULTS[fault.type], details, fault.status);
+        const onS3 = !ctx.path.startsWith("/vpostgresql/");
+        const [s3Status, code, message] = S3_FAULTS[fault.type];
+        const r = onS3
+          ? renderS3Error(fault.status ?? s3Status, code, message, { requestId: s3RequestId(now()) })
+          : renderGatewayError(GATEWAY_FAULTS[fault.type], details, fault.status);
         if (typeof fault.body === "string") r.body = fault.body;
         return withExtra(r);
       }

@@ -132,11 +132,17 @@ impl Listing {
         Ok(Page { objects, next })
     }
 
+    /// An answer that is not S3's: its status is all there is to go on.
     fn bad(&self, status: u16, what: &str) -> Error {
-        let kind = if status == 429 { ErrorKind::Throttled } else { ErrorKind::BadResponse };
+        let (kind, hint) = match status {
+            401 => (ErrorKind::Auth, " The key pair may be wrong: check accessKey and secretKey."),
+            403 => (ErrorKind::Permission, " The key pair may lack Object Storage permission."),
+            429 | 503 => (ErrorKind::Throttled, " Too many requests: slow down."),
+            _ => (ErrorKind::BadResponse, ""),
+        };
         Error::new(
             kind,
-            format!("Object Storage's listing of bucket {} could not be read: HTTP {status} with {what}", self.bucket),
+            format!("Object Storage's listing of bucket {} could not be read: HTTP {status} with {what}.{hint}", self.bucket),
         )
         .with_status(status)
     }
@@ -147,24 +153,29 @@ impl Listing {
         let (kind, hint) = match (status, code.as_str()) {
             (_, "SignatureDoesNotMatch" | "InvalidAccessKeyId") => (
                 ErrorKind::Auth,
-                "the key pair was refused: check accessKey and secretKey (Object Storage takes the same NCP API key pair)",
+                "The key pair was refused: check accessKey and secretKey (Object Storage takes the same NCP API key pair)",
             ),
             (_, "RequestTimeTooSkewed") => {
-                (ErrorKind::Auth, "this machine's clock is too far from Object Storage's: correct it or set clockOffsetMs")
+                (ErrorKind::Auth, "This machine's clock is too far from Object Storage's: correct it or set clockOffsetMs")
             }
-            (_, "NoSuchBucket") => (ErrorKind::NotFound, "no such bucket at this storageEndpoint: check bucketName and storageEndpoint"),
+            (_, "AuthorizationHeaderMalformed") => (
+                ErrorKind::Auth,
+                "The request was signed for a region this endpoint does not serve: set storageRegion to the endpoint's (kr-standard, gov-standard, fin-standard)",
+            ),
+            (_, "NoSuchBucket") => (ErrorKind::NotFound, "No such bucket at this storageEndpoint: check bucketName and storageEndpoint"),
             (403, _) => (
                 ErrorKind::Permission,
-                "the key pair may lack Object Storage permission (a sub account needs it), or the bucket is another account's",
+                "The key pair may lack Object Storage permission (a sub account needs it), or the bucket is another account's",
             ),
-            (404, _) => (ErrorKind::NotFound, "check bucketName and storageEndpoint"),
-            (429, _) | (503, _) => (ErrorKind::Throttled, "too many requests: slow down"),
+            (404, _) => (ErrorKind::NotFound, "Check bucketName and storageEndpoint"),
+            (429, _) | (503, _) => (ErrorKind::Throttled, "Too many requests: slow down"),
+            (400..=499, _) => (ErrorKind::Service, "Object Storage refused the request as sent; trying again will not help"),
             _ => (ErrorKind::Gateway, "Object Storage could not list the bucket; try again later"),
         };
         let message = e.text("Message").filter(|m| !m.is_empty()).unwrap_or_else(|| "refused".to_string());
         let shown = if code.is_empty() { "none".to_string() } else { one_line(&code) };
         let m = format!(
-            "Object Storage refused to list bucket {}: {} ({shown}, HTTP {status}). {hint}",
+            "Object Storage refused to list bucket {}: {} ({shown}, HTTP {status}). {hint}.",
             self.bucket,
             one_line(&message)
         );
@@ -292,6 +303,8 @@ mod tests {
             (403, "InvalidAccessKeyId", ErrorKind::Auth),
             (403, "AccessDenied", ErrorKind::Permission),
             (404, "NoSuchBucket", ErrorKind::NotFound),
+            (400, "AuthorizationHeaderMalformed", ErrorKind::Auth),
+            (400, "InvalidArgument", ErrorKind::Service),
             (503, "SlowDown", ErrorKind::Throttled),
             (500, "InternalError", ErrorKind::Gateway),
         ] {
@@ -302,8 +315,16 @@ mod tests {
         }
         let e = l.read(&answer(403, "<Error><Code>AccessDenied</Code></Error>")).unwrap_err();
         assert!(e.message().contains("may lack Object Storage permission"), "{}", e.message());
+        let e = l.read(&answer(400, "<Error><Code>AuthorizationHeaderMalformed</Code></Error>")).unwrap_err();
+        assert!(e.message().contains("set storageRegion"), "{}", e.message());
         let e = l.read(&answer(502, "<html>bad gateway</html>")).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::BadResponse);
+        // Not S3's XML: the status alone decides.
+        let gateway = r#"{"error":{"errorCode":"210","message":"Permission Denied"}}"#;
+        for (status, kind) in [(401, ErrorKind::Auth), (403, ErrorKind::Permission), (429, ErrorKind::Throttled)] {
+            let e = l.read(&answer(status, gateway)).unwrap_err();
+            assert_eq!((e.kind(), e.status()), (kind, Some(status)), "{}", e.message());
+        }
     }
 
     #[test]

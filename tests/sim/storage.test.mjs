@@ -396,15 +396,19 @@ test("faults hit S3 requests through the pseudo action s3:ListObjectsV2 (or with
   sim.inject({ type: "throttle", action: "s3:ListObjectsV2" });
   assert.equal((await call(sim, "getCloudPostgresqlBucketList", {}, { timestamp: clock })).status, 200); // the API is not hit
   const res = await list2("pg-backups");
-  assert.equal(res.status, 429);
-  assert.deepEqual(JSON.parse(res.body), { error: { errorCode: "410", message: "Throttle Limited" } });
+  assert.equal(res.status, 503);
+  assert.match(res.body, /^<\?xml[^>]*\?><Error><Code>SlowDown<\/Code>/); // in S3's terms, not the gateway's
   assert.equal((await list2("pg-backups")).status, 200);
 
   sim.inject({ type: "unavailable" }); // no action: the next request, whichever it is
-  assert.equal((await list2("pg-backups")).status, 503);
-  sim.inject({ type: "throttle", action: "s3:ListObjects" });
+  const down = await list2("pg-backups");
+  assert.equal(down.status, 503);
+  assert.match(down.body, /<Code>ServiceUnavailable<\/Code>/);
+  sim.inject({ type: "permission", action: "s3:ListObjects" });
   assert.equal((await list2("pg-backups")).status, 200); // v2 is not v1
-  assert.equal((await s3("/pg-backups")).status, 429);
+  const refused = await s3("/pg-backups");
+  assert.equal(refused.status, 403);
+  assert.match(refused.body, /<Code>AccessDenied<\/Code>/);
 
   sim.inject({ type: "reset", action: "s3:ListObjectsV2" });
   await assert.rejects(list2("pg-backups"), (err) => /ECONNRESET|socket hang up/.test(`${err.code} ${err.message}`));
