@@ -142,7 +142,10 @@ impl Listing {
         };
         Error::new(
             kind,
-            format!("Object Storage's listing of bucket {} could not be read: HTTP {status} with {what}.{hint}", self.bucket),
+            format!(
+                "Object Storage's listing of bucket {} could not be read: HTTP {status} with {what}.{hint}",
+                self.bucket
+            ),
         )
         .with_status(status)
     }
