@@ -38,10 +38,7 @@ async function post(url, body) {
  * is the simulator's CPU time so far (null where it cannot be read).
  */
 export function startSimProcess() {
-  // Each delayed answer waits on one shared shutdown signal in the simulator,
-  // so more than ten in flight make Node warn of a listener leak; there is none.
-  const flags = ["--disable-warning=MaxListenersExceededWarning"];
-  const child = spawn(process.execPath, [...flags, CLI, "--port", "0", "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [CLI, "--port", "0", "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
   const exited = new Promise((resolve) => child.once("exit", resolve));
   return new Promise((resolve, reject) => {
     let out = "";

@@ -701,7 +701,8 @@ pub fn check_text(spec: &Spec, s: &str) -> Result<()> {
         return Err(Error::invalid(spec.name, format!("{} is empty: pass {}", spec.name, spec.hint)));
     }
     let max = max_len(spec);
-    if s.encode_utf16().count() > max {
+    // UTF-16 units never outnumber UTF-8 bytes: only a long string needs counting.
+    if s.len() > max && s.encode_utf16().count() > max {
         return Err(Error::invalid(
             spec.name,
             format!("{} is too long (over {max} characters): pass {}", spec.name, spec.hint),
@@ -720,9 +721,10 @@ pub fn check_text(spec: &Spec, s: &str) -> Result<()> {
     Ok(())
 }
 
-/// Whether `s` holds a control character (Unicode Cc).
+/// Whether `s` holds a control character (Unicode Cc). ASCII text, the usual
+/// case, is scanned by bytes (decoding every character was a tenth of a signature).
 pub fn has_control(s: &str) -> bool {
-    s.chars().any(char::is_control)
+    s.bytes().any(|b| b.is_ascii_control()) || (!s.is_ascii() && s.chars().any(char::is_control))
 }
 
 /// Unknown names longer than this many bytes (the longest known one is 31)

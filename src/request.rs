@@ -119,9 +119,14 @@ pub fn plain_target(url: &str) -> Option<&str> {
     let authority_ok = !authority.is_empty()
         && authority.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
     let kept = |b: u8| b.is_ascii_alphanumeric() || b"-._~!$&()*+,;=:@/%?".contains(&b);
-    let dot_segment =
-        target.split(['/', '?']).any(|seg| matches!(seg.to_ascii_lowercase().replace("%2e", ".").as_str(), "." | ".."));
+    let dot_segment = target.as_bytes().split(|&b| b == b'/' || b == b'?').any(is_dot_segment);
     (authority_ok && target.bytes().all(kept) && !dot_segment && !target.ends_with('?')).then_some(target)
+}
+
+/// `.` or `..`, each dot maybe written `%2e` (any case): a segment a URL parser resolves away.
+fn is_dot_segment(segment: &[u8]) -> bool {
+    let dot = |s: &[u8]| s == b"." || s.eq_ignore_ascii_case(b"%2e");
+    dot(segment) || (1..segment.len()).any(|i| segment.split_at_checked(i).is_some_and(|(a, b)| dot(a) && dot(b)))
 }
 
 /// The clock reading plus `clockOffsetMs`, in whole milliseconds.
@@ -212,6 +217,7 @@ mod tests {
     fn plain_targets_are_sliced_others_left_to_the_url_parser() {
         assert_eq!(plain_target("https://h.example:8/v/x?a=1&b=%20c"), Some("/v/x?a=1&b=%20c"));
         assert_eq!(plain_target("http://127.0.0.1:8787/vpostgresql/v2/a"), Some("/vpostgresql/v2/a"));
+        assert_eq!(plain_target("https://h/.../%2e%2e%2e/a.b?x=."), Some("/.../%2e%2e%2e/a.b?x=."));
         for other in [
             "https://h",
             "HTTPS://h/x",
@@ -221,6 +227,8 @@ mod tests {
             "https://h/a#f",
             "https://h/a/../b",
             "https://h/a/%2e%2e/b",
+            "https://h/a/.%2E/b",
+            "https://h/a/%2E.?q",
             "https://h/a/.",
             "https://h/x?q='",
             "https://h/é",
