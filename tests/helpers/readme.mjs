@@ -6,12 +6,10 @@
 import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { extname, join, resolve, sep } from "node:path";
+import { join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MIME } from "./static.mjs";
+import { MIME, serveStatic } from "./static.mjs";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
 export const PKG = join(REPO, "pkg");
@@ -187,34 +185,9 @@ export function signatureV2({ method, target, timestamp, accessKey, secretKey })
  * Serves the repository root, with /node_modules/ncloud-pg-backup/ mapped to pkg/ (what a page
  * in a project that installed the package sees); `pages` maps exact paths to HTML strings.
  */
-export async function serveRepo({ pages = {} } = {}) {
-  const PREFIX = "/node_modules/ncloud-pg-backup/";
-  const server = createServer(async (req, res) => {
-    let path;
-    try {
-      path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    } catch {
-      return res.writeHead(400).end();
-    }
-    if (Object.hasOwn(pages, path)) return res.writeHead(200, { "content-type": MIME[".html"] }).end(pages[path]);
-    const [root, rel] = path.startsWith(PREFIX) ? [PKG, path.slice(PREFIX.length)] : [REPO, path.slice(1)];
-    const file = resolve(root, rel);
-    if (!file.startsWith(root + sep)) return res.writeHead(403).end();
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((r) => {
-      server.closeAllConnections?.();
-      server.close(r);
-    }),
-  };
+export function serveRepo({ pages = {} } = {}) {
+  const routes = Object.fromEntries(Object.entries(pages).map(([path, html]) => [path, [MIME[".html"], html]]));
+  return serveStatic(REPO, { routes, mounts: { "/node_modules/ncloud-pg-backup/": PKG } });
 }
 
 /** The seed's live instances' service names, in seed order (what listInstances gives). */

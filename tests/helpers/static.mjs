@@ -15,17 +15,26 @@ export const MIME = {
   ".svg": "image/svg+xml",
 };
 
-/** Serves files under `root`; `routes` maps exact paths to [type, body]. */
-export async function serveStatic(dir, { routes = {}, port = 0 } = {}) {
-  const root = resolve(dir); // no trailing separator, so the guard below is exact
+/**
+ * Serves files under `root`; `routes` maps exact paths to [type, body], `mounts` maps a path
+ * prefix ("/node_modules/x/") to another folder served under it.
+ */
+export async function serveStatic(dir, { routes = {}, mounts = {}, port = 0 } = {}) {
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    if (routes[path]) {
-      const [type, body] = routes[path];
-      res.writeHead(200, { "content-type": type }).end(body);
-      return;
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    } catch {
+      return res.writeHead(400).end();
     }
-    const file = join(root, path);
+    if (Object.hasOwn(routes, path)) {
+      const [type, body] = routes[path];
+      return res.writeHead(200, { "content-type": type }).end(body);
+    }
+    const mount = Object.keys(mounts).find((prefix) => path.startsWith(prefix));
+    const [folder, rel] = mount ? [mounts[mount], path.slice(mount.length)] : [dir, path];
+    const root = resolve(folder); // no trailing separator, so the guard below is exact
+    const file = join(root, rel);
     if (!file.startsWith(root + sep)) return res.writeHead(403).end();
     try {
       const body = await readFile(file);
@@ -35,5 +44,11 @@ export async function serveStatic(dir, { routes = {}, port = 0 } = {}) {
     }
   });
   await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((r) => {
+      server.closeAllConnections?.();
+      server.close(r);
+    }),
+  };
 }

@@ -1,5 +1,5 @@
-// A Worker in the real workerd (through miniflare), bundled as Wrangler bundles it (the same
-// bundleWorker as workerd.mjs), with what it writes through console.* captured line by line.
+// A Worker in the real workerd (through miniflare), started by workerd.mjs, with what it
+// writes through console.* captured line by line.
 //
 // How the capture works: `handleStructuredLogs` makes miniflare start workerd with structured
 // logging, so every console.log/console.error call arrives as one JSON line
@@ -10,36 +10,21 @@
 // - miniflare checks the handler's return value with zod against `void`: a handler that
 //   returns anything (`(l) => logs.push(l)` returns a number) makes the stream handler throw
 //   inside miniflare, which takes down the test process.
-import { Miniflare } from "miniflare";
-import { rmSync } from "node:fs";
-import { dirname } from "node:path";
-import { bundleWorker } from "./workerd.mjs";
+import { startWorker } from "./workerd.mjs";
 
 /**
  * Starts `entry` in workerd with `bindings`. Returns `{ mf, logs, waitForLines, dispose }`:
  * `logs` is every line so far as `{ level, message }` ("log", "error", "warn", …).
  */
-export async function startLoggedWorker(entry, { bindings = {}, compatibilityDate = "2025-09-01", compatibilityFlags = [] } = {}) {
-  const scriptPath = await bundleWorker(entry);
+export async function startLoggedWorker(entry, options = {}) {
   const logs = [];
-  const mf = new Miniflare({
-    modules: true,
-    scriptPath,
-    modulesRoot: dirname(scriptPath),
-    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-    compatibilityDate,
-    compatibilityFlags,
-    bindings,
+  const mf = await startWorker(entry, {
+    ...options,
     handleStructuredLogs: ({ level, message }) => {
       logs.push({ level, message });
     },
   });
-  const removeBundle = () => rmSync(dirname(scriptPath), { recursive: true, force: true });
-  const dispose = () => mf.dispose().finally(removeBundle);
-  await mf.ready.catch(async (error) => {
-    await dispose().catch(() => {});
-    throw error;
-  });
+  const dispose = () => mf.dispose();
 
   /**
    * The lines logged from index `from` on, once at least `count` of them are there (or

@@ -23,8 +23,11 @@ export async function bundleWorker(entry) {
   return join(outdir, entry.split("/").pop().replace(/\.(m?js|ts)$/, ".js"));
 }
 
-/** Starts `entry` in workerd; returns the Miniflare instance (call dispose()). */
-export async function startWorker(entry, { bindings = {}, compatibilityDate = "2025-09-01", compatibilityFlags = [] } = {}) {
+/**
+ * Starts `entry` in workerd; returns the Miniflare instance (call dispose()). Other options
+ * (`handleStructuredLogs`, say) go to Miniflare as they are.
+ */
+export async function startWorker(entry, { bindings = {}, compatibilityDate = "2025-09-01", compatibilityFlags = [], ...more } = {}) {
   const scriptPath = await bundleWorker(entry);
   const mf = new Miniflare({
     modules: true,
@@ -34,6 +37,7 @@ export async function startWorker(entry, { bindings = {}, compatibilityDate = "2
     compatibilityDate,
     compatibilityFlags,
     bindings,
+    ...more,
   });
   // The bundle's folder goes with the Worker, or at once if it does not start.
   const removeBundle = () => rmSync(dirname(scriptPath), { recursive: true, force: true });
