@@ -8,7 +8,8 @@ use std::fmt;
 pub enum ErrorKind {
     /// Refused before anything was sent: a missing, empty or mistyped option.
     InvalidOptions,
-    /// Gateway 401/200: a wrong key pair, or a clock more than 5 minutes off.
+    /// Gateway 401/200 or Object Storage's refused signature: a wrong key pair, a
+    /// clock more than 5 minutes off, or a storage region the endpoint does not serve.
     Auth,
     /// Gateway 401/210 (or Object Storage's 403): the key may not do this.
     Permission,
@@ -16,7 +17,8 @@ pub enum ErrorKind {
     NotFound,
     /// HTTP 429: too many requests.
     Throttled,
-    /// Cloud DB for PostgreSQL refused the request (`returnCode` other than 0).
+    /// Cloud DB for PostgreSQL refused the request (`returnCode` other than 0), or
+    /// Object Storage refused it as sent (a 4xx that is no other kind).
     Service,
     /// Another gateway error: 400/100, 413/430, 503/500, 504/510, 500/900.
     Gateway,
