@@ -4,7 +4,10 @@
 //! The same code runs the JS functions: both build [`Settings`] and call
 //! [`crate::run`].
 
-use crate::actions::{Function, LIST_BACKUPS, LIST_BACKUP_FILES, LIST_BUCKETS, LIST_INSTANCES, NEW_CLIENT};
+use crate::actions::{
+    Function, EXPORT_BACKUP, EXPORT_LATEST_BACKUP, FIND_EXPORTED_OBJECT, LIST_BACKUPS, LIST_BACKUP_FILES, LIST_BUCKETS,
+    LIST_INSTANCES, NEW_CLIENT, WAIT_FOR_EXPORT,
+};
 use crate::error::Result;
 use crate::options::{self, Base, Format, Method, Opt, Settings, Site, Spec};
 use crate::run::{self, Exported, LatestExport, Listed};
@@ -153,11 +156,14 @@ impl Client {
     /// Sends a backup file to a bucket. Success means NCP accepted the export;
     /// the object appears in the bucket later ([`Client::wait_for_export`]).
     pub async fn export_backup(&self, what: ExportBackup) -> Result<Exported> {
-        let s = self.call_settings(&[
-            (&options::INSTANCE_NO, what.instance_no),
-            (&options::FILE_NAME, what.file_name),
-            (&options::BUCKET_NAME, what.bucket_name),
-        ]);
+        let s = self.call_settings(
+            &EXPORT_BACKUP,
+            vec![
+                (&options::INSTANCE_NO, Opt::Str(what.instance_no)),
+                (&options::FILE_NAME, Opt::Str(what.file_name)),
+                (&options::BUCKET_NAME, Opt::Str(what.bucket_name)),
+            ],
+        )?;
         run::export_backup(&self.transport()?, &s).await
     }
 
@@ -170,51 +176,52 @@ impl Client {
         bucket_name: &str,
         skip_existing: bool,
     ) -> Result<LatestExport> {
-        let mut s = self
-            .call_settings(&[(&options::INSTANCE_NO, instance_no.into()), (&options::BUCKET_NAME, bucket_name.into())]);
-        s.skip_existing = Some(skip_existing);
+        let s = self.call_settings(
+            &EXPORT_LATEST_BACKUP,
+            vec![
+                (&options::INSTANCE_NO, Opt::Str(instance_no.into())),
+                (&options::BUCKET_NAME, Opt::Str(bucket_name.into())),
+                (&options::SKIP_EXISTING, Opt::Bool(skip_existing)),
+            ],
+        )?;
         run::export_latest_backup(&self.transport()?, &s).await
     }
 
     /// `getCloudPostgresqlInstanceList`: items keep NCP's field names.
     pub async fn list_instances(&self, pages: Pages) -> Result<Listed> {
-        self.list(&LIST_INSTANCES, &[], pages).await
+        self.list(&LIST_INSTANCES, vec![], pages).await
     }
 
     /// `getCloudPostgresqlBackupList`.
     pub async fn list_backups(&self, pages: Pages) -> Result<Listed> {
-        self.list(&LIST_BACKUPS, &[], pages).await
+        self.list(&LIST_BACKUPS, vec![], pages).await
     }
 
     /// `getCloudPostgresqlBackupDetailList`: the files [`Client::export_backup`] can send.
     pub async fn list_backup_files(&self, instance_no: &str, pages: Pages) -> Result<Listed> {
-        self.list(&LIST_BACKUP_FILES, &[(&options::INSTANCE_NO, instance_no.into())], pages).await
+        self.list(&LIST_BACKUP_FILES, vec![(&options::INSTANCE_NO, Opt::Str(instance_no.into()))], pages).await
     }
 
     /// `getCloudPostgresqlBucketList`, optionally for one server instance (NCP pages it not).
     pub async fn list_buckets(&self, server_instance_no: Option<&str>) -> Result<Listed> {
-        let params: Vec<(&Spec, String)> =
-            server_instance_no.map(|n| (&options::SERVER_INSTANCE_NO, n.to_string())).into_iter().collect();
-        let s = self.call_settings(&params);
+        let server = server_instance_no.map(|n| (&options::SERVER_INSTANCE_NO, Opt::Str(n.into())));
+        let s = self.call_settings(&LIST_BUCKETS, server.into_iter().collect())?;
         run::list(&self.transport()?, &LIST_BUCKETS, &s).await
     }
 
-    async fn list(&self, f: &Function, params: &[(&Spec, String)], pages: Pages) -> Result<Listed> {
-        let mut all = params.to_vec();
-        let mut s = match pages {
+    async fn list(&self, f: &Function, mut given: Vec<(&'static Spec, Opt)>, pages: Pages) -> Result<Listed> {
+        let number = |n: u32| Opt::Num(f64::from(n));
+        match pages {
             Pages::One { page_no, page_size } => {
-                all.push((&options::PAGE_NO, page_no.to_string()));
-                all.push((&options::PAGE_SIZE, page_size.to_string()));
-                self.call_settings(&all)
+                given.push((&options::PAGE_NO, number(page_no)));
+                given.push((&options::PAGE_SIZE, number(page_size)));
             }
             Pages::All { page_size } => {
-                all.push((&options::PAGE_SIZE, page_size.to_string()));
-                let mut s = self.call_settings(&all);
-                s.all_pages = Some(true);
-                s
+                given.push((&options::PAGE_SIZE, number(page_size)));
+                given.push((&options::ALL_PAGES, Opt::Bool(true)));
             }
-        };
-        s.params.retain(|(_, v)| !v.is_empty());
+        }
+        let s = self.call_settings(f, given)?;
         run::list(&self.transport()?, f, &s).await
     }
 
@@ -227,17 +234,27 @@ impl Client {
 
     /// The bucket's object for a backup file (its key names the file), if it is there.
     pub async fn find_exported_object(&self, bucket_name: &str, file_name: &str) -> Result<Option<StoredObject>> {
-        let s =
-            self.call_settings(&[(&options::BUCKET_NAME, bucket_name.into()), (&options::FILE_NAME, file_name.into())]);
+        let s = self.call_settings(
+            &FIND_EXPORTED_OBJECT,
+            vec![
+                (&options::BUCKET_NAME, Opt::Str(bucket_name.into())),
+                (&options::FILE_NAME, Opt::Str(file_name.into())),
+            ],
+        )?;
         run::find_exported_object(&self.transport()?, &s).await
     }
 
     /// Waits until the bucket holds the backup file, for at most `limit_ms`
     /// (looking every 10 s at first, then less often).
     pub async fn wait_for_export(&self, bucket_name: &str, file_name: &str, limit_ms: u32) -> Result<StoredObject> {
-        let mut s =
-            self.call_settings(&[(&options::BUCKET_NAME, bucket_name.into()), (&options::FILE_NAME, file_name.into())]);
-        s.timeout_ms = Some(limit_ms);
+        let s = self.call_settings(
+            &WAIT_FOR_EXPORT,
+            vec![
+                (&options::BUCKET_NAME, Opt::Str(bucket_name.into())),
+                (&options::FILE_NAME, Opt::Str(file_name.into())),
+                (&options::TIMEOUT_MS, Opt::Num(f64::from(limit_ms))),
+            ],
+        )?;
         run::wait_for_export(&self.transport()?, &s).await
     }
 
@@ -252,11 +269,11 @@ impl Client {
         crate::js::sign_request(&s)
     }
 
-    /// The client's settings with one call's NCP parameters.
-    fn call_settings(&self, params: &[(&Spec, String)]) -> Settings {
-        let mut s = self.settings.clone();
-        s.params = params.iter().map(|(spec, v)| (spec.name, v.clone())).collect();
-        s
+    /// The client's settings under one call's options, checked as the JS
+    /// function `f` checks its own (an empty or too long value is refused).
+    fn call_settings(&self, f: &Function, given: Vec<(&Spec, Opt)>) -> Result<Settings> {
+        let entries = given.into_iter().map(|(spec, v)| (spec.name.to_string(), v)).collect();
+        options::parse(entries, f, Some(&self.settings))
     }
 
     fn transport(&self) -> Result<crate::js::transport::Fetch> {
@@ -297,6 +314,7 @@ pub struct SignedHeaders {
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
+    use crate::send::scripted::block_on;
 
     #[test]
     fn builders_check_as_the_js_options_do() {
@@ -311,5 +329,23 @@ mod tests {
         let c = Client::new("AK", "SK").unwrap().with_site(Site::Gov).with_storage_region("kr-gov").unwrap();
         assert_eq!(c.settings.storage().origin, "https://kr.object.gov-ncloudstorage.com");
         assert!(!format!("{c:?}").contains("SK\""), "{c:?}");
+    }
+
+    /// A call's own values are checked as the JS function's are, before
+    /// anything is sent (natively, sending would be a `network` error).
+    #[test]
+    fn calls_check_their_values_before_sending() {
+        let c = Client::new("AK", "SK").unwrap();
+        let refused = |e: crate::Error| (e.kind(), e.option().map(str::to_string));
+        let e = block_on(c.export_backup(ExportBackup::new("1234567", "", "pg-backups"))).unwrap_err();
+        assert_eq!(refused(e), (ErrorKind::InvalidOptions, Some("fileName".into())));
+        let e = block_on(c.list_backup_files("12\n34", Pages::default())).unwrap_err();
+        assert_eq!(refused(e), (ErrorKind::InvalidOptions, Some("cloudPostgresqlInstanceNo".into())));
+        let e = block_on(c.list_instances(Pages::One { page_no: 1, page_size: 5000 })).unwrap_err();
+        assert_eq!(refused(e), (ErrorKind::InvalidOptions, Some("pageSize".into())));
+        let e = block_on(c.wait_for_export("pg-backups", "20261120", 0)).unwrap_err();
+        assert_eq!(refused(e), (ErrorKind::InvalidOptions, Some("timeoutMs".into())));
+        let e = block_on(c.export_latest_backup("1234567", "pg-backups", true)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Network, "valid values go on to be sent");
     }
 }

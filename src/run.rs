@@ -5,7 +5,7 @@
 use crate::actions::{check_action_name, Function, EXPORT_BACKUP, LIST_BACKUP_FILES};
 use crate::error::{Error, ErrorKind, Result};
 use crate::latest;
-use crate::options::{Settings, BUCKET_NAME, FILE_NAME, INSTANCE_NO, PAGE_SIZE};
+use crate::options::{missing, Settings, Spec, BUCKET_NAME, FILE_NAME, INSTANCE_NO, PAGE_SIZE};
 use crate::pages::{page_of, Pages};
 use crate::request::{Plan, DEFAULT_TIMEOUT_MS};
 use crate::send::{self, Progress, Transport};
@@ -88,8 +88,8 @@ fn plan(function: &Function, s: &Settings) -> Result<Plan> {
     Plan::new(function.ncp.unwrap_or_default(), true, params, s)
 }
 
-fn required<'a>(s: &'a Settings, name: &str) -> Result<&'a str> {
-    s.param(name).ok_or_else(|| Error::invalid(name, format!("{name} is required")))
+fn required<'a>(s: &'a Settings, spec: &Spec) -> Result<&'a str> {
+    s.param(spec.name).ok_or_else(|| missing(spec))
 }
 
 pub async fn export_backup<T: Transport>(t: &T, s: &Settings) -> Result<Exported> {
@@ -140,8 +140,8 @@ pub async fn call<T: Transport>(t: &T, s: &Settings, action: &str, params: Vec<(
 /// The newest backup file of the instance by `endTime` (every page read),
 /// exported; with `skipExisting`, not when the bucket already holds it.
 pub async fn export_latest_backup<T: Transport>(t: &T, s: &Settings) -> Result<LatestExport> {
-    let instance = required(s, INSTANCE_NO.name)?.to_string();
-    let bucket = required(s, BUCKET_NAME.name)?.to_string();
+    let instance = required(s, &INSTANCE_NO)?.to_string();
+    let bucket = required(s, &BUCKET_NAME)?.to_string();
     let files = Settings {
         params: vec![(INSTANCE_NO.name, instance.clone()), (PAGE_SIZE.name, "1000".into())],
         all_pages: Some(true),
@@ -171,16 +171,16 @@ pub async fn export_latest_backup<T: Transport>(t: &T, s: &Settings) -> Result<L
 
 /// The bucket's object for the backup file, if it is there.
 pub async fn find_exported_object<T: Transport>(t: &T, s: &Settings) -> Result<Option<StoredObject>> {
-    let listing = Listing::new(required(s, BUCKET_NAME.name)?, s)?;
-    find(t, &listing, required(s, FILE_NAME.name)?).await
+    let listing = Listing::new(required(s, &BUCKET_NAME)?, s)?;
+    find(t, &listing, required(s, &FILE_NAME)?).await
 }
 
 /// Waits until the bucket holds the backup file's object, looking at first
 /// every `intervalMs`, then less often; gives up after `timeoutMs` (the whole wait).
 pub async fn wait_for_export<T: Transport>(t: &T, s: &Settings) -> Result<StoredObject> {
-    let file = required(s, FILE_NAME.name)?;
+    let file = required(s, &FILE_NAME)?;
     let limit = s.timeout_ms.unwrap_or(DEFAULT_WAIT_MS);
-    let mut listing = Listing::new(required(s, BUCKET_NAME.name)?, s)?;
+    let mut listing = Listing::new(required(s, &BUCKET_NAME)?, s)?;
     listing.retry.timeout_ms = DEFAULT_TIMEOUT_MS.min(limit);
     let started = t.now_ms();
     let first = s.interval_ms.unwrap_or(DEFAULT_INTERVAL_MS);
