@@ -11,7 +11,7 @@
 
 use crate::actions::Function;
 use crate::error::{Error, Result};
-use crate::request::MAX_URL_LEN;
+use crate::request::{is_dot_segment, MAX_URL_LEN};
 use crate::sign::Keys;
 use crate::suggest;
 use std::rc::Rc;
@@ -294,7 +294,7 @@ impl Endpoint {
         };
         let path = path.trim_end_matches('/');
         let path_ok = path.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b))
-            && !path.split('/').any(is_dot_segment)
+            && !path.as_bytes().split(|&b| b == b'/').any(is_dot_segment)
             && !path.contains("//");
         if !host_ok || !path_ok {
             return None;
@@ -302,13 +302,6 @@ impl Endpoint {
         let port = port.map(|p| format!(":{p}")).unwrap_or_default();
         Some(Endpoint { origin: format!("{scheme}{}{port}", host.to_ascii_lowercase()), prefix: path.to_string() })
     }
-}
-
-/// `.` or `..`, also spelled with `%2e`: URL parsers remove such segments,
-/// which would change the target after it was signed.
-fn is_dot_segment(segment: &str) -> bool {
-    let s = segment.to_ascii_lowercase().replace("%2e", ".");
-    s == "." || s == ".."
 }
 
 /// Splits `host:port`, checking the port is 1..=65535. IPv6 hosts keep their brackets.

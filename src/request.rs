@@ -123,8 +123,9 @@ pub fn plain_target(url: &str) -> Option<&str> {
     (authority_ok && target.bytes().all(kept) && !dot_segment && !target.ends_with('?')).then_some(target)
 }
 
-/// `.` or `..`, each dot maybe written `%2e` (any case): a segment a URL parser resolves away.
-fn is_dot_segment(segment: &[u8]) -> bool {
+/// `.` or `..`, each dot maybe written `%2e` (any case): a segment URL parsers
+/// resolve away, which would change a target after it was signed.
+pub fn is_dot_segment(segment: &[u8]) -> bool {
     let dot = |s: &[u8]| s == b"." || s.eq_ignore_ascii_case(b"%2e");
     dot(segment) || (1..segment.len()).any(|i| segment.split_at_checked(i).is_some_and(|(a, b)| dot(a) && dot(b)))
 }
