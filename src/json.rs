@@ -1,8 +1,8 @@
 //! JSON text to a [`Value`].
 //!
-//! In wasm the runtime's own `JSON.parse` parses and serde-wasm-bindgen reads
-//! its result (shipping serde_json's parser would cost tens of KB of
-//! module); natively serde_json does, for the tests. Either way the nesting
+//! In wasm the runtime's own `JSON.parse` parses and `crate::js`'s bounded
+//! walk reads its result (shipping serde_json's parser would cost tens of KB
+//! of module); natively serde_json does, for the tests. Either way the nesting
 //! is checked on the text first, so no parser or reader recurses deeper than
 //! [`MAX_DEPTH`] levels, whatever an answer holds.
 

@@ -67,19 +67,20 @@ fn start_module() {}
 enum Op {
     Export,
     ExportLatest,
-    List(&'static Function),
+    /// The function's list (its `list` field names it).
+    List,
     Call(String, Vec<(String, String)>),
     Find,
     Wait,
 }
 
-async fn perform(op: Op, t: Fetch, s: Settings) -> Result<JsValue> {
+async fn perform(function: &'static Function, op: Op, t: Fetch, s: Settings) -> Result<JsValue> {
     match op {
         Op::Export => result(&run::export_backup(&t, &s).await?),
         Op::ExportLatest => result(&run::export_latest_backup(&t, &s).await?),
-        Op::List(f) => {
-            let (_, name) = f.list.unwrap_or_default();
-            result(&run::list(&t, f, &s).await?.to_value(name))
+        Op::List => {
+            let (_, name) = function.list.unwrap_or_default();
+            result(&run::list(&t, function, &s).await?.to_value(name))
         }
         Op::Call(action, params) => result(&crate::value::Value::Obj(run::call(&t, &s, &action, params).await?)),
         Op::Find => result(&run::find_exported_object(&t, &s).await?),
@@ -98,7 +99,9 @@ fn start(function: &'static Function, opts: &JsValue, client: Option<&Client>, o
     });
     match prepared {
         Err(e) => Promise::reject(&ncloud_error(&e)),
-        Ok((op, t, s)) => future_to_promise(async move { perform(op, t, s).await.map_err(|e| ncloud_error(&e)) }),
+        Ok((op, t, s)) => {
+            future_to_promise(async move { perform(function, op, t, s).await.map_err(|e| ncloud_error(&e)) })
+        }
     }
 }
 
@@ -131,25 +134,25 @@ pub fn export_latest_backup(opts: JsValue) -> Promise {
 /// Lists the Cloud DB for PostgreSQL instances.
 #[wasm_bindgen(js_name = listInstances)]
 pub fn list_instances(opts: JsValue) -> Promise {
-    start(&actions::LIST_INSTANCES, &opts, None, Ok(Op::List(&actions::LIST_INSTANCES)))
+    start(&actions::LIST_INSTANCES, &opts, None, Ok(Op::List))
 }
 
 /// Lists the instances' backups.
 #[wasm_bindgen(js_name = listBackups)]
 pub fn list_backups(opts: JsValue) -> Promise {
-    start(&actions::LIST_BACKUPS, &opts, None, Ok(Op::List(&actions::LIST_BACKUPS)))
+    start(&actions::LIST_BACKUPS, &opts, None, Ok(Op::List))
 }
 
 /// Lists one instance's backup files.
 #[wasm_bindgen(js_name = listBackupFiles)]
 pub fn list_backup_files(opts: JsValue) -> Promise {
-    start(&actions::LIST_BACKUP_FILES, &opts, None, Ok(Op::List(&actions::LIST_BACKUP_FILES)))
+    start(&actions::LIST_BACKUP_FILES, &opts, None, Ok(Op::List))
 }
 
 /// Lists the Object Storage buckets the service can write to.
 #[wasm_bindgen(js_name = listBuckets)]
 pub fn list_buckets(opts: JsValue) -> Promise {
-    start(&actions::LIST_BUCKETS, &opts, None, Ok(Op::List(&actions::LIST_BUCKETS)))
+    start(&actions::LIST_BUCKETS, &opts, None, Ok(Op::List))
 }
 
 /// Calls any vpostgresql/v2 action; resolves to the unwrapped response object.
@@ -205,22 +208,22 @@ impl JsClient {
 
     #[wasm_bindgen(js_name = listInstances)]
     pub fn list_instances(&self, opts: JsValue) -> Promise {
-        start(&actions::LIST_INSTANCES, &opts, Some(&self.client), Ok(Op::List(&actions::LIST_INSTANCES)))
+        start(&actions::LIST_INSTANCES, &opts, Some(&self.client), Ok(Op::List))
     }
 
     #[wasm_bindgen(js_name = listBackups)]
     pub fn list_backups(&self, opts: JsValue) -> Promise {
-        start(&actions::LIST_BACKUPS, &opts, Some(&self.client), Ok(Op::List(&actions::LIST_BACKUPS)))
+        start(&actions::LIST_BACKUPS, &opts, Some(&self.client), Ok(Op::List))
     }
 
     #[wasm_bindgen(js_name = listBackupFiles)]
     pub fn list_backup_files(&self, opts: JsValue) -> Promise {
-        start(&actions::LIST_BACKUP_FILES, &opts, Some(&self.client), Ok(Op::List(&actions::LIST_BACKUP_FILES)))
+        start(&actions::LIST_BACKUP_FILES, &opts, Some(&self.client), Ok(Op::List))
     }
 
     #[wasm_bindgen(js_name = listBuckets)]
     pub fn list_buckets(&self, opts: JsValue) -> Promise {
-        start(&actions::LIST_BUCKETS, &opts, Some(&self.client), Ok(Op::List(&actions::LIST_BUCKETS)))
+        start(&actions::LIST_BUCKETS, &opts, Some(&self.client), Ok(Op::List))
     }
 
     pub fn call(&self, action: JsValue, params: JsValue, opts: JsValue) -> Promise {
@@ -246,9 +249,10 @@ impl JsClient {
     /// What `JSON.stringify(client)` shows: never the secret.
     #[wasm_bindgen(js_name = toJSON)]
     pub fn to_json(&self) -> JsValue {
+        let endpoint = self.client.settings().api_endpoint();
         let shown = Shown {
             access_key: self.client.access_key(),
-            endpoint: self.client.settings().api_endpoint().origin + &self.client.settings().api_endpoint().prefix,
+            endpoint: endpoint.origin + &endpoint.prefix,
             secret_key: "<hidden>",
         };
         to_js(&shown).unwrap_or(JsValue::NULL)

@@ -5,7 +5,7 @@
 //! an options object is read no further than its first name the function
 //! does not take, so no hostile object fills the module's memory.
 
-use super::walk::{is_array, object_keys, plain, short_string, well_formed, Budget};
+use super::walk::{copied, is_array, object_keys, plain, short_string, Budget};
 use crate::actions::Function;
 use crate::error::{Error, Result};
 use crate::options::{max_len, Opt, TOO_LONG_TO_SHOW};
@@ -66,13 +66,10 @@ pub fn options(opts: &JsValue, function: &Function, on_client: bool) -> Result<V
 fn opt(v: &JsValue, max: usize) -> Opt {
     if let Some(s) = v.dyn_ref::<JsString>() {
         let s = if s.length() as usize > max { s.slice(0, max as u32 + 1) } else { s.clone() };
-        let copy = String::from(&s);
-        // Copied, a lone surrogate becomes U+FFFD: only then is the original asked whether it had one.
-        return if !copy.contains('\u{fffd}') || well_formed(&s) {
-            Opt::Str(copy)
-        } else {
-            Opt::Other("a string with a lone surrogate (half a UTF-16 pair, which would be sent as U+FFFD)")
-        };
+        return copied(&s).map_or(
+            Opt::Other("a string with a lone surrogate (half a UTF-16 pair, which would be sent as U+FFFD)"),
+            Opt::Str,
+        );
     }
     if let Some(n) = v.as_f64() {
         return Opt::Num(n);

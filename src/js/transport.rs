@@ -114,23 +114,19 @@ impl Fetch {
         } else {
             return Err(not_a_response());
         };
-        let header = |name: &str| {
-            let headers = get(&response, "headers");
-            call(&headers, "get", &[JsValue::from_str(name)]).ok().and_then(|v| v.as_string())
-        };
         let retry_after_ms = matches!(status, 429 | 503)
-            .then(|| header("retry-after"))
+            .then(|| header(&response, "retry-after"))
             .flatten()
             .and_then(|v| retry::retry_after_ms(&v).or_else(|| http_date_ms(&v)));
-        let location = (status == 0 || (300..400).contains(&status)).then(|| header("location")).flatten();
-        let body = if location.is_some() || status == 0 { String::new() } else { self.body(&response, race).await? };
+        let location = (status == 0 || (300..400).contains(&status)).then(|| header(&response, "location")).flatten();
+        let body =
+            if location.is_some() || status == 0 { String::new() } else { self.body(&response, status, race).await? };
         Ok(RawResponse { status, body, retry_after_ms, location })
     }
 
     /// The body as text, refused once it is over [`MAX_BODY_BYTES`]. From its
     /// stream when it has one (a `Response`), else from `text()` (a test double's).
-    async fn body(&self, response: &JsValue, race: &Race) -> Result<String> {
-        let status = get(response, "status").as_f64().unwrap_or(0.0) as u16;
+    async fn body(&self, response: &JsValue, status: u16, race: &Race) -> Result<String> {
         let too_large = || {
             Error::new(ErrorKind::BadResponse, format!("the response body is over {} MiB", MAX_BODY_BYTES >> 20))
                 .with_status(status)
@@ -139,10 +135,7 @@ impl Fetch {
             || Error::new(ErrorKind::BadResponse, "the response body could not be read").with_status(status);
         // A declared length the runtime holds the body to (HTTP framing) is
         // bound enough: read it whole, one await instead of one per chunk.
-        let declared = call(&get(response, "headers"), "get", &[JsValue::from_str("content-length")])
-            .ok()
-            .and_then(|v| v.as_string())
-            .and_then(|v| v.trim().parse::<usize>().ok());
+        let declared = header(response, "content-length").and_then(|v| v.trim().parse::<usize>().ok());
         if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
             return Err(too_large());
         }
@@ -267,14 +260,17 @@ struct Attempt {
 
 impl Attempt {
     fn new(timeout_ms: u32, cancel: Option<&Cancel>) -> Result<Attempt> {
-        let controller = AbortController::new()
-            .map_err(|_| Error::new(ErrorKind::Network, "this runtime has no AbortController"))?;
+        let controller = new_controller()?;
         // Aborted with the runtime's default reason: why is told from whose signal fired (`Fetch::failure`).
         let abort = get(&controller, "abort").unchecked_into::<Function>().bind0(&controller);
         let timer = Timer::set(timeout_ms, &abort);
         let link = cancel.map(|c| Listener::add(&c.controller.signal(), &abort));
         Ok(Attempt { controller, timeout_ms, _timer: timer, _link: link })
     }
+}
+
+fn new_controller() -> Result<AbortController> {
+    AbortController::new().map_err(|_| Error::new(ErrorKind::Network, "this runtime has no AbortController"))
 }
 
 /// A `setTimeout` of a JS function, cleared when dropped.
@@ -367,8 +363,7 @@ struct Cancel {
 
 impl Cancel {
     fn new(signal: JsValue) -> Result<Cancel> {
-        let controller = AbortController::new()
-            .map_err(|_| Error::new(ErrorKind::Network, "this runtime has no AbortController"))?;
+        let controller = new_controller()?;
         if get(&signal, "aborted").is_truthy() {
             controller.abort();
         }
@@ -450,6 +445,11 @@ pub fn get(target: &JsValue, key: &str) -> JsValue {
         return JsValue::UNDEFINED;
     }
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A response header's value, `None` when absent or unreadable.
+fn header(response: &JsValue, name: &str) -> Option<String> {
+    call(&get(response, "headers"), "get", &[JsValue::from_str(name)]).ok().and_then(|v| v.as_string())
 }
 
 /// `target[name](...args)`, an exception as `Err`.

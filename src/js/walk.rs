@@ -29,12 +29,17 @@ pub fn well_formed(s: &JsString) -> bool {
     is_well_formed(s).unwrap_or_else(|_| s.is_valid_utf16())
 }
 
+/// The string copied into the module, `None` if it has a lone surrogate
+/// (which the copy would turn into U+FFFD).
+pub fn copied(s: &JsString) -> Option<String> {
+    let copy = String::from(s);
+    // Only a copy holding U+FFFD asks the original whether it had a lone surrogate.
+    (!copy.contains('\u{fffd}') || well_formed(s)).then_some(copy)
+}
+
 /// A string of at most `max` UTF-16 units (checked before it is copied) with no lone surrogate.
 pub fn short_string(v: &JsValue, max: u32) -> Option<String> {
-    let s = v.dyn_ref::<JsString>().filter(|s| s.length() <= max)?;
-    let copy = String::from(s);
-    // Copied, a lone surrogate becomes U+FFFD: only then is the original asked whether it had one.
-    (!copy.contains('\u{fffd}') || well_formed(s)).then_some(copy)
+    copied(v.dyn_ref::<JsString>().filter(|s| s.length() <= max)?)
 }
 
 /// How much of a JS value may still be copied into the module: string
@@ -76,8 +81,7 @@ pub fn plain(v: &JsValue, budget: &mut Budget) -> Option<Value> {
     }
     if let Some(s) = v.dyn_ref::<JsString>() {
         budget.take(s.length() as usize * 3)?; // a UTF-16 unit is at most 3 bytes of UTF-8
-        let copy = String::from(s);
-        return (!budget.strict || !copy.contains('\u{fffd}') || well_formed(s)).then_some(Value::Str(copy));
+        return if budget.strict { copied(s) } else { Some(String::from(s)) }.map(Value::Str);
     }
     budget.take(8)?;
     if let Some(n) = v.as_f64() {
