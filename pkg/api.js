@@ -8,15 +8,16 @@ import { enter, enterAsync, generation, instanceBroken } from "./guard.js";
 export { NcloudError };
 
 /**
- * An async function of the module, through the guard. Its NcloudError is
- * made when an answer arrives, so its stack is taken again where it reaches
- * this await: the caller's frames, where the engine keeps async stacks (V8's
- * `Error.captureStackTrace`; elsewhere the stack stays as it was made).
+ * An async function of the module (or a Client's method: `this` is passed
+ * on), through the guard. Its NcloudError is made when an answer arrives, so
+ * its stack is taken again where it reaches this await: the caller's frames,
+ * where the engine keeps async stacks (V8's `Error.captureStackTrace`;
+ * elsewhere the stack stays as it was made).
  */
 function asyncCall(f) {
-  const wrapper = async (...args) => {
+  const wrapper = async function (...args) {
     try {
-      return await enterAsync(() => f(...args));
+      return await enterAsync(() => f.apply(this, args));
     } catch (error) {
       throw callersStack(error, wrapper);
     }
@@ -107,23 +108,25 @@ export class Client extends wasm.Client {
   }
 }
 
-// The calls, each guarded and checked on its Client: one line per method of the module's class.
+/**
+ * The module's `method` on `client`, checked inside the guard: a call that
+ * waited for a replacement finds its Client stale then, and never passes the
+ * old instance's pointer to the new one.
+ */
+function onClient(client, name, method, args) {
+  const refused = unusable(client, name);
+  if (refused) throw refused;
+  return using(client, () => method.apply(client, args));
+}
+
+// The calls, each guarded and checked on its Client.
 for (const name of ["exportBackup", "exportLatestBackup", "listInstances", "listBackups", "listBackupFiles", "listBuckets", "call", "findExportedObject", "waitForExport"]) {
   const method = wasm.Client.prototype[name];
-  const wrapper = async function (...args) {
-    const refused = unusable(this, name);
-    if (refused) throw refused;
-    try {
-      return await enterAsync(() => using(this, () => method.apply(this, args)));
-    } catch (error) {
-      throw callersStack(error, wrapper);
-    }
-  };
-  Client.prototype[name] = wrapper;
+  Client.prototype[name] = asyncCall(function (...args) {
+    return onClient(this, name, method, args);
+  });
 }
 Client.prototype.signRequest = function (input) {
-  const refused = unusable(this, "signRequest");
-  if (refused) throw refused;
-  return enter(() => using(this, () => wasm.Client.prototype.signRequest.call(this, input)));
+  return enter(() => onClient(this, "signRequest", wasm.Client.prototype.signRequest, [input]));
 };
 if (Symbol.dispose) Client.prototype[Symbol.dispose] = Client.prototype.free;

@@ -105,6 +105,7 @@ test("a call running when the instance breaks is cut short at once, sends nothin
     return new Promise((resolve) => (answer = () => resolve(new Response(throttled, { status: 429, headers: { "retry-after": "1" } }))));
   };
   const before = generation;
+  const client = new Client(KEYS);
   const inFlight = exportBackup({ ...KEYS, ...EXPORT, fetch });
   while (!answer) await new Promise((r) => setTimeout(r, 1));
   breakInstance();
@@ -113,8 +114,13 @@ test("a call running when the instance breaks is cut short at once, sends nothin
   // Meanwhile a synchronous call is refused, and an async one waits for the new instance.
   assert.throws(() => signRequest({ method: "GET", url: URL_, ...KEYS }), (e) => e instanceof NcloudError && e.retryable && /cut short/.test(e.message));
   const waiting = exportBackup({ ...KEYS, ...EXPORT, fetch: async () => new Response(ACCEPTED) });
+  // A Client of the broken instance waits too, then is refused: its pointer means nothing in the new one.
+  let staleSent = 0;
+  const stale = client.exportBackup({ ...EXPORT, fetch: async () => (staleSent++, new Response(ACCEPTED)) });
   answer();
   assert.equal((await waiting).requestId, "r", "the waiting call ran in the new instance");
+  await assert.rejects(stale, (e) => e instanceof NcloudError && e.option === "client" && /restarted/.test(e.message));
+  assert.equal(staleSent, 0, "the stale Client's call never ran");
   assert.ok(generation > before, "replaced once the call ended");
   await new Promise((r) => setTimeout(r, 1500)); // the Retry-After the cut-short call would have waited
   assert.equal(sent, 1, "the cut-short call sent no second attempt");
