@@ -485,24 +485,11 @@ async function main(argv) {
   }
 
   const signal = controller.signal;
-  // The API's options (endpoint names the host, else site) and Object Storage's (site, storage endpoint, region).
-  const apiOpts = {
-    accessKey: keys.accessKey,
-    secretKey: keys.secretKey,
-    endpoint: cmd.endpoint,
-    site: cmd.site,
-    regionCode: cmd.region,
-    timeoutMs: cmd.timeout,
-    signal,
-  };
+  // What every call takes; then the API's options (endpoint names the host, else site) and Object Storage's.
+  const common = { accessKey: keys.accessKey, secretKey: keys.secretKey, site: cmd.site, signal };
+  const apiOpts = { ...common, endpoint: cmd.endpoint, regionCode: cmd.region, timeoutMs: cmd.timeout };
   const storageOpts = { storageEndpoint: cmd.storageEndpoint, storageRegion: cmd.storageRegion };
-  const findOpts = {
-    accessKey: keys.accessKey,
-    secretKey: keys.secretKey,
-    site: cmd.site,
-    ...storageOpts,
-    signal,
-  };
+  const findOpts = { ...common, ...storageOpts };
   const ctx = { cmd, api, apiOpts, storageOpts, findOpts, signal, instanceList: null };
 
   try {
