@@ -3,7 +3,7 @@
 
 export const JSON_TYPE = "application/json;charset=UTF-8";
 export const XML_TYPE = "application/xml;charset=UTF-8";
-const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>';
+export const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 
 // Fields NCP documents as Long/Integer but that this simulator deliberately sends as
 // JSON strings, so clients are exercised on "numbers may arrive as strings".

@@ -9,7 +9,7 @@
 //   of SignedHeaders, one "name:value\n" each) \n SignedHeaders \n payload hash.
 
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { escapeXml } from "./render.mjs";
+import { escapeXml, XML_DECL } from "./render.mjs";
 
 export const S3_XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/";
 export const S3_XML_TYPE = "application/xml";
@@ -17,7 +17,6 @@ export const MAX_SKEW_MS = 15 * 60 * 1000;
 export const MAX_KEYS = 1000;
 export const EMPTY_SHA256 = createHash("sha256").update("").digest("hex");
 export const OWNER = { ID: "ncp-sim-owner", DisplayName: "ncp-sim-owner" };
-const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 // Ceph RGW's error bodies carry a HostId of the form <zone id>-<zone>-<zonegroup>.
 export const HOST_ID = "5e3f1a-kr-standard-kr";
 

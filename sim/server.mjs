@@ -640,11 +640,10 @@ export async function startSimulator({
       case "json-list-as-object":
         return withExtra(run({ listAsObject: true }));
       case "throttle": case "quota": case "rate": case "unavailable": case "gateway-timeout": case "permission": {
-        const onS3 = !ctx.path.startsWith("/vpostgresql/");
         const [s3Status, code, message] = S3_FAULTS[fault.type];
-        const r = onS3
-          ? renderS3Error(fault.status ?? s3Status, code, message, { requestId: s3RequestId(now()) })
-          : renderGatewayError(GATEWAY_FAULTS[fault.type], details, fault.status);
+        const r = ctx.isApi
+          ? renderGatewayError(GATEWAY_FAULTS[fault.type], details, fault.status)
+          : renderS3Error(fault.status ?? s3Status, code, message, { requestId: s3RequestId(now()) });
         if (typeof fault.body === "string") r.body = fault.body;
         return withExtra(r);
       }
@@ -773,10 +772,13 @@ export async function startSimulator({
     const target = req.url ?? "/";
     const q = target.indexOf("?");
     const { body, tooLarge, dropConnection } = await readBody(req);
+    const path = q < 0 ? target : target.slice(0, q);
     const ctx = {
       method: req.method,
       target,
-      path: q < 0 ? target : target.slice(0, q),
+      path,
+      // Every path outside /vpostgresql/ (and /_sim/) is Object Storage's S3 API.
+      isApi: path.startsWith("/vpostgresql/"),
       rawQuery: q < 0 ? "" : target.slice(q + 1),
       headers: req.headers,
       rawHeaders: req.rawHeaders,
@@ -796,8 +798,7 @@ export async function startSimulator({
     if (tooLarge || body.length > MAX_RECORDED_BODY) record.bodyTruncated = true;
     requests.push(record);
 
-    // Every path outside /vpostgresql/ (and /_sim/) is Object Storage's S3 API.
-    const isApi = ctx.path.startsWith("/vpostgresql/");
+    const { isApi } = ctx;
     if (ctx.method === "OPTIONS") {
       if (isApi) return send(res, { status: 204, headers: PREFLIGHT_HEADERS });
       const asked = req.headers["access-control-request-headers"];
