@@ -94,8 +94,7 @@ beforeEach(() => { clock = NOW; sim.reset(); });
  * over: change what is signed or sent: { keys, time, region, service, payloadHash, headers,
  *   sendHeaders (added unsigned), drop (header names removed after signing), wireQuery }.
  */
-function s3(target, { method = "GET", query = [], keys = DEMO, time = clock, region = "kr-standard", service = "s3", payloadHash = EMPTY, headers = {}, sendHeaders = {}, drop = [], wireQuery, signQuery } = {}) {
-  const host = new URL(sim.url).host;
+function s3(target, { method = "GET", query = [], keys = DEMO, time = clock, region = "kr-standard", service = "s3", payloadHash = EMPTY, headers = {}, sendHeaders = {}, drop = [], wireQuery, signQuery, host = new URL(sim.url).host } = {}) {
   const path = target;
   const signed = sigv4({
     method, host, path, query: signQuery ?? query, headers: payloadHash === null ? headers : { "x-amz-content-sha256": payloadHash, ...headers },
@@ -388,6 +387,21 @@ test("S3 requests are recorded in /_sim/requests like API requests", async () =>
   const { json } = await getJson(sim, "/_sim/requests");
   assert.deepEqual(json.requests.map((r) => [r.method, r.target]), [["GET", "/pg-backups?list-type=2&prefix=logs%2F"], ["GET", "/nope"]]);
   assert.match(json.requests[0].headers.authorization, /^AWS4-HMAC-SHA256 Credential=demo-access-key\/20261120\/kr-standard\/s3\/aws4_request/);
+});
+
+test("a relayed request is checked against the host x-forwarded-host names, when it names one", async () => {
+  const own = new URL(sim.url).host;
+  const storage = "kr.object.ncloudstorage.com";
+  // Signed for `signedFor`, sent to the simulator (its own Host), maybe naming `forwarded`.
+  const relayed = (signedFor, forwarded) =>
+    list2("pg-backups", {}, { host: signedFor, sendHeaders: { host: own, ...(forwarded && { "x-forwarded-host": forwarded }) } });
+  assert.equal((await relayed(storage, storage)).status, 200);
+  assert.equal((await relayed(own)).status, 200);
+  for (const [signedFor, forwarded] of [[storage, undefined], [storage, "other.example.com"], [own, storage]]) {
+    const r = await relayed(signedFor, forwarded);
+    assert.equal(r.status, 403, `signed for ${signedFor}, forwarded ${forwarded}`);
+    assert.match(r.body, /<Code>SignatureDoesNotMatch<\/Code>/);
+  }
 });
 
 // ---------------------------------------------------------------- faults on S3 requests
