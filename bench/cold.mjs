@@ -34,15 +34,9 @@ function timeNode(file) {
 }
 
 /** `new Miniflare` to the first answered request, then dispose; resolves to { ms, out (the signature) }. */
-async function timeWorker(Miniflare, scriptPath) {
+async function timeWorker(Miniflare, workerOptions, scriptPath) {
   const t0 = now();
-  const mf = new Miniflare({
-    modules: true,
-    scriptPath,
-    modulesRoot: dirname(scriptPath),
-    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-    compatibilityDate: "2025-09-01",
-  });
+  const mf = new Miniflare(workerOptions(scriptPath));
   try {
     const res = await mf.dispatchFetch("http://worker/");
     const body = await res.json();
@@ -112,13 +106,13 @@ export async function benchCold({ quick }) {
   // fetch dispatcher when imported and makes Node 20's fetch several times slower for
   // the rest of the process, so this runs after the end-to-end section.
   const { Miniflare } = await import("miniflare");
-  const { bundleWorker } = await import("../tests/helpers/workerd.mjs");
+  const { bundleWorker, workerOptions } = await import("../tests/helpers/workerd.mjs");
   const wasmWorker = await bundleWorker(script("worker-wasm"));
   const webCryptoWorker = await bundleWorker(script("worker-webcrypto"));
   let workerd;
   try {
     const started = (path) => async () => {
-      const { ms, out } = await timeWorker(Miniflare, path);
+      const { ms, out } = await timeWorker(Miniflare, workerOptions, path);
       return { ms, signature: out };
     };
     const list = [

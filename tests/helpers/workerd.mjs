@@ -24,21 +24,24 @@ export async function bundleWorker(entry) {
 }
 
 /**
- * Starts `entry` in workerd; returns the Miniflare instance (call dispose()). Other options
- * (`handleStructuredLogs`, say) go to Miniflare as they are.
+ * Miniflare's options for a bundle made by `bundleWorker`: its .wasm compiled ahead of time, as
+ * Wrangler has it. Other options (`bindings`, `handleStructuredLogs`, say) go to Miniflare as they are.
  */
-export async function startWorker(entry, { bindings = {}, compatibilityDate = "2025-09-01", compatibilityFlags = [], ...more } = {}) {
-  const scriptPath = await bundleWorker(entry);
-  const mf = new Miniflare({
+export function workerOptions(scriptPath, { compatibilityDate = "2025-09-01", ...more } = {}) {
+  return {
     modules: true,
     scriptPath,
     modulesRoot: dirname(scriptPath),
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate,
-    compatibilityFlags,
-    bindings,
     ...more,
-  });
+  };
+}
+
+/** Starts `entry` in workerd (options as `workerOptions`); returns the Miniflare instance (call dispose()). */
+export async function startWorker(entry, options = {}) {
+  const scriptPath = await bundleWorker(entry);
+  const mf = new Miniflare(workerOptions(scriptPath, options));
   // The bundle's folder goes with the Worker, or at once if it does not start.
   const removeBundle = () => rmSync(dirname(scriptPath), { recursive: true, force: true });
   const dispose = mf.dispose.bind(mf);
