@@ -127,7 +127,10 @@ pub fn plain_target(url: &str) -> Option<&str> {
 /// resolve away, which would change a target after it was signed.
 pub fn is_dot_segment(segment: &[u8]) -> bool {
     let dot = |s: &[u8]| s == b"." || s.eq_ignore_ascii_case(b"%2e");
-    dot(segment) || (1..segment.len()).any(|i| segment.split_at_checked(i).is_some_and(|(a, b)| dot(a) && dot(b)))
+    // None is longer than `%2e%2e`; a query, one long segment, is not split every which way.
+    segment.len() <= 6
+        && (dot(segment)
+            || (1..segment.len()).any(|i| segment.split_at_checked(i).is_some_and(|(a, b)| dot(a) && dot(b))))
 }
 
 /// The clock reading plus `clockOffsetMs`, in whole milliseconds.
