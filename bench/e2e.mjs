@@ -5,7 +5,10 @@
 // client's own CPU per request is measured there too), and on loopback with
 // no latency at concurrency 1 and 64 (a hot loop, where every microsecond of
 // the client shows). Rounds rotate the candidates' order; each ratio is the
-// median of the per-round ratios to the baseline.
+// median of the per-round ratios to the baseline. And the client's CPU per
+// call with no socket at all (`noSocket`): the global fetch replaced by a
+// stub that answers at once or after a 1 ms timer, one call at a time, so
+// the candidates' own work is measured apart from undici's and the kernel's.
 import { Client, exportBackup } from "ncloud-pg-backup";
 import { EXPORT, KEYS } from "./inputs.mjs";
 import { exportBackupBaseline } from "./baseline.mjs";
@@ -98,6 +101,51 @@ async function runOne({ sim, list, latencyMs, concurrency, count, rounds, warmUp
   return { latencyMs, concurrency, requests: count, rounds, candidates: out };
 }
 
+/** What the stub fetch answers: the simulator's answer to the export, in the same shape. */
+const STUB_BODY = JSON.stringify({ exportBackupToObjectStorageResponse: { requestId: "stub", returnCode: "0", returnMessage: "success" } });
+
+/**
+ * Every candidate with the global fetch (which the package looks up per
+ * call, as the baseline does) answering from memory, at once or after a
+ * `delayMs` timer: the CPU per call over the baseline's, round by round.
+ */
+async function runNoSocket({ list, delayMs, count, rounds }) {
+  log(`e2e: no socket, answer ${delayMs ? `after a ${delayMs} ms timer` : "at once"}, ${rounds} rounds x ${count} calls per candidate`);
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async () => {
+    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    return new Response(STUB_BODY, { headers: { "content-type": "application/json", "content-length": String(STUB_BODY.length) } });
+  };
+  try {
+    const calls = async (c, n) => {
+      const cpu0 = process.cpuUsage();
+      for (let i = 0; i < n; i++) {
+        const r = await c.run();
+        if (r.returnCode !== "0") throw new Error(`${c.label}: returnCode ${r.returnCode}`);
+      }
+      const cpu = process.cpuUsage(cpu0);
+      return (cpu.user + cpu.system) / n;
+    };
+    for (const c of list) await calls(c, Math.ceil(count / 4)); // JIT
+    const samples = await sampleRounds(list, rounds, (c) => calls(c, count));
+    const out = {};
+    for (const c of list) {
+      const extra = difference(samples, c.id, "baseline");
+      out[c.id] = {
+        label: c.label,
+        cpuUsPerCall: median(samples[c.id]),
+        cpuRatioToBaseline: ratio(samples, c.id, "baseline").median,
+        cpuUsOverBaseline: extra.median,
+        cpuUsOverBaselineQuartiles: extra.quartiles,
+        roundsCpuUsPerCall: samples[c.id],
+      };
+    }
+    return { delayMs, calls: count, rounds, candidates: out };
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+}
+
 export async function benchE2E({ quick, sim }) {
   const list = candidates(sim.url);
   // With 20 ms latency, 64 in flight answer at most 3,200 requests a second,
@@ -112,5 +160,9 @@ export async function benchE2E({ quick, sim }) {
     loopback.push(await runOne({ sim, list, latencyMs: 0, concurrency, count: quick ? 100 : 600, rounds: quick ? 3 : 7, warmUp: quick ? 20 : 300 }));
   }
   await sim.reset();
-  return { endpoint: sim.url, latency, loopback };
+  const noSocket = [];
+  for (const delayMs of [0, 1]) {
+    noSocket.push(await runNoSocket({ list, delayMs, count: delayMs ? (quick ? 20 : 200) : quick ? 200 : 2000, rounds: quick ? 3 : 9 }));
+  }
+  return { endpoint: sim.url, latency, loopback, noSocket };
 }

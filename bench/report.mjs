@@ -88,6 +88,18 @@ export function rows(results) {
       );
     }
 
+    for (const run of results.e2e.noSocket) {
+      const section = `Per call: client CPU, no socket (fetch answering ${run.delayMs ? `after a ${run.delayMs} ms timer` : "at once"}), one at a time`;
+      const base = run.candidates.baseline;
+      const key = `perCall.noSocket${run.delayMs ? "Timer" : "Now"}`;
+      row(`${key}.baseline`, section, base.label, `${us(base.cpuUsPerCall)} per call`, x(1));
+      for (const id of ["baselineAgain", "baselineTimeout", "exportBackup", "client"]) {
+        const c = run.candidates[id];
+        const [q1, q3] = c.cpuUsOverBaselineQuartiles;
+        row(`${key}.${id}`, section, c.label, `${signed(c.cpuUsOverBaseline, "µs")} (${q1.toFixed(1)} to ${q3.toFixed(1)}); ${us(c.cpuUsPerCall)} per call`, x(c.cpuRatioToBaseline));
+      }
+    }
+
     for (const run of [latency, ...loopback]) {
       const timed = run.latencyMs > 0;
       const section = timed ? `End to end, ${run.latencyMs} ms latency, concurrency ${run.concurrency}` : `End to end, loopback, concurrency ${run.concurrency}`;

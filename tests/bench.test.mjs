@@ -35,6 +35,7 @@ const ROWS = [
   ...["baseline", "baselineAgain", "package"].map((id) => `cold.workerd.${id}`),
   ...["nodeCrypto", "nodeCryptoAgain", "signRequest", "client", "webCrypto", "noble"].map((id) => `signing.${id}`),
   ...E2E.map((id) => `perCall.${id}`),
+  ...["noSocketNow", "noSocketTimer"].flatMap((run) => E2E.map((id) => `perCall.${run}.${id}`)),
   ...["latency", "loopback1", "loopback64"].flatMap((run) => E2E.map((id) => `e2e.${run}.${id}`)),
 ];
 
@@ -91,6 +92,11 @@ test("bench --quick prints every row and writes results.json with every section"
     }
   }
   assert.deepEqual([results.e2e.latency, ...results.e2e.loopback].map((r) => [r.latencyMs, r.concurrency]), [[20, 64], [0, 1], [0, 64]]);
+  assert.deepEqual(results.e2e.noSocket.map((r) => r.delayMs), [0, 1]);
+  for (const run of results.e2e.noSocket) {
+    assert.equal(run.candidates.baseline.cpuUsOverBaseline, 0);
+    for (const id of E2E) assert.ok(run.candidates[id].cpuUsPerCall > 0, `no socket, ${run.delayMs} ms: ${id}`);
+  }
   for (const id of ["baseline", "baselineAgain", "package"]) {
     assert.equal(results.cold.workerd[id].ratioToBaseline > 0, true, `cold.workerd.${id}`);
     assert.equal(results.cold.node.spawn[id].ratioToBaseline > 0, true, `cold.node.${id}`);
