@@ -94,3 +94,10 @@ test("package.json: `exports` gives the node entry to require and to import; `en
   assert.ok((major === 20 && minor >= 19) || major > 22 || (major === 22 && minor >= 12), `engines.node admits Node ${process.versions.node}`);
   assert.equal(process.features.require_module, true, "this Node has require(esm)");
 });
+
+test("on a Node without process.getBuiltinModule (older than engines names), importing the package says which Nodes it needs", async () => {
+  const older = "delete process.getBuiltinModule;";
+  const { code, stderr } = await run(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(older)}`, join(PKG, "node.js")]);
+  assert.notEqual(code, 0);
+  assert.match(stderr, /ncloud-pg-backup needs Node 20\.19\+ or 22\.12\+ \(package\.json "engines"\); this is Node v\d+/);
+});
