@@ -8,7 +8,8 @@
 // median of the per-round ratios to the baseline. And the client's CPU per
 // call with no socket at all (`noSocket`): the global fetch replaced by a
 // stub that answers at once or after a 1 ms timer, one call at a time, so
-// the candidates' own work is measured apart from undici's and the kernel's.
+// the candidates' own work is measured apart from the socket, the HTTP client
+// and the kernel.
 import { Client, exportBackup } from "ncloud-pg-backup";
 import { EXPORT, KEYS } from "./inputs.mjs";
 import { exportBackupBaseline } from "./baseline.mjs";

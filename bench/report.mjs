@@ -6,6 +6,8 @@ const kb = (bytes) => `${(bytes / KB).toFixed(1)} KB`;
 const int = (n) => Math.round(n).toLocaleString("en-US");
 const us = (n) => `${n.toFixed(1)} µs`;
 const signed = (n, unit) => `${n < 0 ? "−" : "+"}${Math.abs(n).toFixed(1)} ${unit}`;
+/** A range of differences, with the same minus sign as `signed`. */
+const range = (q1, q3) => `${q1 < 0 ? "−" : ""}${Math.abs(q1).toFixed(1)} to ${q3 < 0 ? "−" : ""}${Math.abs(q3).toFixed(1)}`;
 
 /** A ratio with the middle half of its per-round ratios; `digits` to show what the target needs. */
 const x = (ratio, [q1, q3] = [], digits = 2) =>
@@ -82,7 +84,7 @@ export function rows(results) {
         `perCall.${id}`,
         section,
         c.label,
-        `${signed(c.cpuUsOverBaseline, "µs")} (${q1.toFixed(1)} to ${q3.toFixed(1)}); ${us(c.cpuUsPerRequest)} per request`,
+        `${signed(c.cpuUsOverBaseline, "µs")} (${range(q1, q3)}); ${us(c.cpuUsPerRequest)} per request`,
         x(c.cpuRatioToBaseline),
         checks,
       );
@@ -96,7 +98,7 @@ export function rows(results) {
       for (const id of ["baselineAgain", "baselineTimeout", "exportBackup", "client"]) {
         const c = run.candidates[id];
         const [q1, q3] = c.cpuUsOverBaselineQuartiles;
-        row(`${key}.${id}`, section, c.label, `${signed(c.cpuUsOverBaseline, "µs")} (${q1.toFixed(1)} to ${q3.toFixed(1)}); ${us(c.cpuUsPerCall)} per call`, x(c.cpuRatioToBaseline));
+        row(`${key}.${id}`, section, c.label, `${signed(c.cpuUsOverBaseline, "µs")} (${range(q1, q3)}); ${us(c.cpuUsPerCall)} per call`, x(c.cpuRatioToBaseline));
       }
     }
 

@@ -127,7 +127,8 @@ pub fn plain_target(url: &str) -> Option<&str> {
 /// resolve away, which would change a target after it was signed.
 pub fn is_dot_segment(segment: &[u8]) -> bool {
     let dot = |s: &[u8]| s == b"." || s.eq_ignore_ascii_case(b"%2e");
-    // None is longer than `%2e%2e`; a query, one long segment, is not split every which way.
+    // No dot segment is longer than `%2e%2e` (6 bytes): a longer one, such as a whole query, is
+    // refused before any split is tried.
     segment.len() <= 6
         && (dot(segment)
             || (1..segment.len()).any(|i| segment.split_at_checked(i).is_some_and(|(a, b)| dot(a) && dot(b))))
@@ -215,6 +216,20 @@ mod tests {
         assert_eq!(clock_timestamp(1000.7, 0), 1000);
         assert_eq!(clock_timestamp(1000.0, -400), 600);
         assert_eq!(clock_timestamp(100.0, -400), 0);
+    }
+
+    #[test]
+    fn dot_segments_in_every_spelling_and_nothing_longer() {
+        let dots = [".", "%2e", "%2E"];
+        for a in dots {
+            assert!(is_dot_segment(a.as_bytes()), "{a}");
+            for b in dots {
+                assert!(is_dot_segment(format!("{a}{b}").as_bytes()), "{a}{b}");
+            }
+        }
+        for not in ["", "...", "%2e%2e.", ".%2e%2e", "%2e%2e%2e", "a.", "%2f", "%2e%2f", "x=.", "%2e%2ex"] {
+            assert!(!is_dot_segment(not.as_bytes()), "{not}");
+        }
     }
 
     #[test]
