@@ -11,13 +11,20 @@
 // --experimental-reset-state-function). Not before: the old instance's
 // callbacks would then throw when their promises settle. Until then, a new
 // async call waits for the replacement and a synchronous one is refused.
+// Calls before the module is loaded (the `init` entry's, before init()) and
+// calls nested too deep (getters or onProgress calling in again and again,
+// which would run the module's own stack out) are refused up front.
 import { __wbg_reset_state } from "./gen/ncloud_pg_backup.js";
 import { NcloudError } from "./error.js";
 
 /** How many times the instance was replaced: what an older one made is stale. */
 export let generation = 0;
+/** Whether an entry has loaded the module (moduleLoaded). */
+let loaded = false;
 /** Calls into the module now on the stack (a getter the module calls can call in again). */
 let depth = 0;
+/** Far deeper than any real use (a getter or onProgress calling in once), far short of the module's stack. */
+const MAX_DEPTH = 16;
 /** Async calls whose work still runs in the instance. */
 let running = 0;
 let broken = false;
@@ -30,6 +37,11 @@ function deferred() {
   const promise = new Promise((res, rej) => ((resolve = res), (reject = rej)));
   promise.catch(() => {}); // nobody may be racing it
   return { promise, resolve, reject };
+}
+
+/** For the entry files: the module is loaded, calls may go in. */
+export function moduleLoaded() {
+  loaded = true;
 }
 
 /** For the module: whether its instance is broken, so a call still running in it stops (src/js/transport.rs). */
@@ -47,6 +59,18 @@ const restarting = () =>
  * is; a promise is also raced against the instance breaking meanwhile.
  */
 export function enter(call) {
+  if (!loaded) {
+    throw new NcloudError(
+      "invalid_options",
+      'the module is not loaded yet: with "ncloud-pg-backup/init", call init() and wait for it before the first call',
+    );
+  }
+  if (depth >= MAX_DEPTH) {
+    throw new NcloudError(
+      "invalid_options",
+      `calls nested ${MAX_DEPTH} deep: an option's getter or onProgress calls the package, which calls it again; call it outside`,
+    );
+  }
   if (broken) {
     replaceIfIdle();
     if (broken) throw restarting();
@@ -106,8 +130,9 @@ function replaceIfIdle() {
     __wbg_reset_state();
   } catch {
     // It runs at the bottom of the stack that overflowed, and can overflow
-    // too: then again on an empty stack.
-    queueMicrotask(replaceIfIdle);
+    // too: then again on an empty stack, after a timer (not a microtask, so
+    // that the event loop goes on whatever happens).
+    setTimeout(replaceIfIdle, 0);
     return;
   }
   generation++;

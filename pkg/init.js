@@ -3,6 +3,7 @@
 // first call, with the module's bytes, a Response, a URL or a compiled module
 // (the file is exported as "ncloud-pg-backup/wasm").
 import initModule, { initSync } from "./gen/ncloud_pg_backup.js";
+import { moduleLoaded } from "./guard.js";
 
 export default async function init(source) {
   if (source instanceof Uint8Array || source instanceof ArrayBuffer || source instanceof WebAssembly.Module) {
@@ -10,6 +11,7 @@ export default async function init(source) {
   } else {
     await initModule({ module_or_path: source });
   }
+  moduleLoaded();
 }
 
 export * from "./api.js";

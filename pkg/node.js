@@ -4,6 +4,7 @@
 // fs.promises among them, which adds about 1.5 ms to the package's import
 // (make bench).
 import { initSync } from "./gen/ncloud_pg_backup.js";
+import { moduleLoaded } from "./guard.js";
 
 const builtin = globalThis.process?.getBuiltinModule;
 if (typeof builtin !== "function") {
@@ -13,5 +14,6 @@ if (typeof builtin !== "function") {
 }
 const { readFileSync } = builtin("node:fs");
 initSync({ module: readFileSync(new URL("./gen/ncloud_pg_backup_bg.wasm", import.meta.url)) });
+moduleLoaded();
 
 export * from "./api.js";
