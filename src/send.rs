@@ -85,11 +85,14 @@ pub async fn ncp<T: Transport>(t: &T, plan: &Plan) -> Result<(Map, u16)> {
         },
     )
     .await
+    .map_err(|e| e.hiding_secret(&plan.keys))
 }
 
 /// One page of a bucket's listing.
 pub async fn list_page<T: Transport>(t: &T, listing: &Listing, marker: Option<&str>) -> Result<Page> {
-    attempts(t, &listing.retry, |now| listing.request(marker, now), |raw| listing.read(raw)).await
+    attempts(t, &listing.retry, |now| listing.request(marker, now), |raw| listing.read(raw))
+        .await
+        .map_err(|e| e.hiding_secret(&listing.keys))
 }
 
 /// A transport for the native tests: answers from a script, a clock that

@@ -4,6 +4,7 @@
 
 pub use ncp_signature::{sha256_hex, v2, v4};
 use std::fmt;
+use zeroize::Zeroize;
 
 /// An access key and the secret's prepared keys (for the API, for Object
 /// Storage, or both: what the function needs); the secret itself is not
@@ -12,6 +13,20 @@ pub struct Keys {
     access_key: String,
     ncp: Option<v2::Signer>,
     storage: Option<v4::Key>,
+    secret: SecretMark,
+}
+
+/// How to recognise the secret in a text without keeping it: its length in
+/// bytes and its SHA-256, wiped when dropped.
+struct SecretMark {
+    len: usize,
+    digest: [u8; 32],
+}
+
+impl Drop for SecretMark {
+    fn drop(&mut self) {
+        self.digest.zeroize();
+    }
 }
 
 /// Which of the two signatures a set of keys will make.
@@ -27,6 +42,7 @@ impl Keys {
             access_key,
             ncp: uses.api.then(|| v2::Signer::new(secret_key)),
             storage: uses.storage.then(|| v4::Key::new(secret_key)),
+            secret: SecretMark { len: secret_key.len(), digest: ncp_signature::sha256(secret_key.as_bytes()) },
         };
         scrub_stack();
         keys
@@ -44,6 +60,28 @@ impl Keys {
     /// The `Authorization` header of an Object Storage request (empty for keys made for the API only).
     pub fn authorize(&self, request: &v4::Request) -> String {
         self.storage.as_ref().map(|k| k.authorization(&self.access_key, request)).unwrap_or_default()
+    }
+
+    /// `text` with the secret key replaced by `<secret>` wherever it occurs,
+    /// or `None` when it does not: each stretch of the secret's length is
+    /// hashed and compared. For what an error repeats of a server's answer or
+    /// of a caller's `fetch`, which may echo it.
+    pub fn hide_secret(&self, text: &str) -> Option<String> {
+        let len = self.secret.len;
+        let bytes = text.as_bytes();
+        let (mut out, mut kept, mut i) = (String::new(), 0, 0);
+        while len > 0 && i + len <= bytes.len() {
+            let window = text.get(i..i + len);
+            if window.is_some_and(|w| ncp_signature::sha256(w.as_bytes()) == self.secret.digest) {
+                out.push_str(text.get(kept..i).unwrap_or_default());
+                out.push_str("<secret>");
+                i += len;
+                kept = i;
+            } else {
+                i += 1;
+            }
+        }
+        (kept > 0).then(|| out + text.get(kept..).unwrap_or_default())
     }
 }
 
@@ -67,6 +105,16 @@ fn scrub_stack() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_secret_is_found_and_hidden_in_any_text() {
+        let keys = Keys::new("AK".into(), "s3cr€t", Uses { api: true, storage: false });
+        assert_eq!(keys.hide_secret("bad s3cr€t, s3cr€ts3cr€t!").as_deref(), Some("bad <secret>, <secret><secret>!"));
+        assert_eq!(keys.hide_secret("s3cr€t").as_deref(), Some("<secret>"));
+        for none in ["", "s3cr", "s3cr€", "S3CR€T", "s3cr€ t", "é€s3cre"] {
+            assert_eq!(keys.hide_secret(none), None, "{none}");
+        }
+    }
 
     #[test]
     fn debug_shows_the_access_key_only() {

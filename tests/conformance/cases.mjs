@@ -34,7 +34,7 @@ const insideModule = (error) => error instanceof RangeError && /wasm-function/.t
  * many were. `op` throws, or returns a promise whose rejection is looked at
  * after the dive. An overflow inside the module unwinds its frames without
  * their clean-up, and one was enough to break it for good before it was
- * restarted (pkg/instance.js). tests/restart.test.mjs uses it too.
+ * restarted (pkg/guard.js). tests/restart.test.mjs uses it too.
  */
 export async function overflowsInside(op, dives = 60) {
   let inside = 0;
@@ -444,6 +444,29 @@ export const cases = {
     setTimeout(() => ac2.abort(), 50);
     e = await rejects(lib, () => lib.exportBackup({ ...opts, signal: ac2.signal, maxRetries: 10 }), "aborted");
     ok(e.attempts >= 1 && e.attempts <= 3, "stopped during backoff");
+  },
+
+  async "an answer, a redirect or a fetch error that repeats the secret: the error hides it, and drops the runtime's error"({ lib, base }) {
+    const secret = KEYS.secretKey;
+    const answer = (body, status, headers = {}) => async () => new Response(body, { status, headers: { "content-type": "application/json", ...headers } });
+    const export_ = { ...base, cloudPostgresqlInstanceNo: PROD, fileName: "f", bucketName: "b" };
+    const find = { ...KEYS, storageEndpoint: base.endpoint, bucketName: "b", fileName: "f" };
+    const tried = [
+      ["the gateway's details", export_, answer(JSON.stringify({ error: { errorCode: "200", message: "Authentication Failed", details: `bad ${secret}` } }), 401)],
+      ["the service's returnMessage", export_, answer(JSON.stringify({ responseError: { returnCode: secret, returnMessage: `no ${secret} here` } }), 400)],
+      ["a redirect's Location", export_, answer("", 302, { location: `https://elsewhere.example/?k=${secret}` })],
+      ["the error a fetch throws", export_, async () => { throw new Error(`proxy refused ${secret}`); }],
+      ["Object Storage's Message", find, answer(`<Error><Code>AccessDenied</Code><Message>bad ${secret}</Message></Error>`, 403, { "content-type": "application/xml" })],
+    ];
+    for (const [what, opts, fetch] of tried) {
+      const f = opts === find ? lib.findExportedObject : lib.exportBackup;
+      const e = await f({ ...opts, maxRetries: 0, fetch }).then(() => fail(`${what}: resolved`), (e) => e);
+      ok(e instanceof lib.NcloudError, `${what}: an NcloudError (${e})`);
+      const shown = [e.message, JSON.stringify(e), String(e.code), String(e.cause)].join(" ");
+      ok(!shown.includes(secret), `${what}: the secret is shown: ${shown}`);
+      ok(e.message.includes("<secret>") || e.code === "<secret>", `${what}: the message marks what was hidden: ${e.message}`);
+      eq(e.cause, undefined, `${what}: the runtime's error`);
+    }
   },
 
   async "network: an unreachable endpoint is a network error"({ lib, base }) {

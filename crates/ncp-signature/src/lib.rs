@@ -41,7 +41,12 @@ fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
 
 /// Lower-case hex of SHA-256.
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
+    hex(&sha256(data))
+}
+
+/// SHA-256.
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
 }
 
 fn hex(bytes: &[u8]) -> String {
