@@ -138,6 +138,24 @@ test("an answer's body is cut off once it passes 16 MiB, not read whole first", 
   }
 });
 
+test("a Content-Length over 16 MiB is refused as it arrives, however large (2^40 too), without waiting for the body", async () => {
+  for (const length of [16 * 1024 * 1024 + 1, 2 ** 40]) {
+    const s = await serve((req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": String(length) });
+      res.write("{"); // and nothing more: a body that would take forever
+    });
+    try {
+      const started = Date.now();
+      const e = await exportBackup({ ...OPTS, endpoint: s.url, timeoutMs: 20_000 }).then(() => assert.fail("resolved"), (e) => e);
+      assert.deepEqual([e.kind, e.status], ["bad_response", 200], String(length));
+      assert.match(e.message, /over 16 MiB/);
+      assert.ok(Date.now() - started < 10_000, `refused at once, not after timeoutMs (${length})`);
+    } finally {
+      await s.close();
+    }
+  }
+});
+
 test("twenty calls sharing one AbortSignal print no MaxListenersExceededWarning, all abort with it, and leave no listener on it", () => {
   const script = `
     import { exportBackup } from "ncloud-pg-backup";

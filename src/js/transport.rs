@@ -135,8 +135,8 @@ impl Fetch {
             || Error::new(ErrorKind::BadResponse, "the response body could not be read").with_status(status);
         // A declared length the runtime holds the body to (HTTP framing) is
         // bound enough: read it whole, one await instead of one per chunk.
-        let declared = header(response, "content-length").and_then(|v| v.trim().parse::<usize>().ok());
-        if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+        let declared = header(response, "content-length").and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
             return Err(too_large());
         }
         let stream = get(response, "body");
