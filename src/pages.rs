@@ -23,6 +23,7 @@ pub fn page_of(field: &str, mut body: Map) -> Result<(String, u64, Vec<Value>)> 
 #[derive(Debug)]
 pub struct Pages {
     size: String,
+    first: u64,
     next: u64,
     last: u64,
     request_id: Option<String>,
@@ -39,6 +40,7 @@ impl Pages {
         let first = page_no.and_then(|p| p.parse().ok()).unwrap_or(1);
         Pages {
             size: page_size.unwrap_or("100").to_string(),
+            first,
             next: first,
             // NCP's pageSize is at most 1000, so this covers ten million rows.
             last: first.saturating_add(10_000),
@@ -58,20 +60,33 @@ impl Pages {
         p
     }
 
-    /// Adds the page just read; whether another is to be asked for.
-    pub fn add(&mut self, request_id: String, total: u64, items: Vec<Value>) -> bool {
+    /// Adds the page just read; whether another is to be asked for. A list
+    /// that has not ended by the last page this reads is refused, not cut short.
+    pub fn add(&mut self, request_id: String, total: u64, items: Vec<Value>) -> Result<bool> {
         let page = self.next;
         self.next += 1;
         self.request_id.get_or_insert(request_id);
         self.total = total;
         let repeats_zero = page == 1 && !items.is_empty() && self.page_zero.as_ref() == Some(&items);
         self.page_zero = (page == 0).then(|| items.clone());
-        if repeats_zero {
-            return self.next <= self.last; // pages 0 and 1 are the same page: on with page 2
+        // Pages 0 and 1 the same page: on with page 2.
+        let more = repeats_zero || {
+            let empty = items.is_empty();
+            self.items.extend(items);
+            !empty && (self.items.len() as u64) < total
+        };
+        if more && self.next > self.last {
+            let read = self.next - self.first;
+            return Err(Error::new(
+                ErrorKind::BadResponse,
+                format!(
+                    "the list did not end after {read} pages: {} rows of the {total} its totalRows gives; \
+                     read it in parts with pageNo and a larger pageSize",
+                    self.items.len()
+                ),
+            ));
         }
-        let empty = items.is_empty();
-        self.items.extend(items);
-        !empty && (self.items.len() as u64) < total && self.next <= self.last
+        Ok(more)
     }
 
     /// `(requestId, totalRows, items)`: the first page's request id, and the
@@ -101,18 +116,18 @@ mod tests {
         let mut p = Pages::new(Some("2"), Some("2"));
         assert_eq!(p.next_params(&[("pageNo".into(), "9".into()), ("x".into(), "y".into())]).len(), 3);
         assert_eq!(page_no(&p), "2");
-        assert!(p.add("r1".into(), 5, items(&["a", "b"])));
+        assert!(p.add("r1".into(), 5, items(&["a", "b"])).unwrap());
         assert_eq!(page_no(&p), "3");
-        assert!(p.add("r2".into(), 5, items(&["c", "d"])));
-        assert!(!p.add("r3".into(), 5, items(&["e"])));
+        assert!(p.add("r2".into(), 5, items(&["c", "d"])).unwrap());
+        assert!(!p.add("r3".into(), 5, items(&["e"])).unwrap());
         assert_eq!(p.finish(), ("r1".to_string(), 5, items(&["a", "b", "c", "d", "e"])));
     }
 
     #[test]
     fn an_empty_page_ends_the_list_with_the_rows_received() {
         let mut p = Pages::new(None, None);
-        assert!(p.add("r".into(), 9, items(&["a", "b", "c"])));
-        assert!(!p.add("r".into(), 9, vec![]));
+        assert!(p.add("r".into(), 9, items(&["a", "b", "c"])).unwrap());
+        assert!(!p.add("r".into(), 9, vec![]).unwrap());
         assert_eq!(p.finish().1, 3);
     }
 
@@ -120,14 +135,35 @@ mod tests {
     #[test]
     fn from_page_zero_each_row_once_either_way() {
         let mut same = Pages::new(Some("0"), Some("2"));
-        assert!(same.add("r".into(), 3, items(&["a", "b"])));
-        assert!(same.add("r".into(), 3, items(&["a", "b"]))); // page 1 is page 0 again
-        assert!(!same.add("r".into(), 3, items(&["c"])));
+        assert!(same.add("r".into(), 3, items(&["a", "b"])).unwrap());
+        assert!(same.add("r".into(), 3, items(&["a", "b"])).unwrap()); // page 1 is page 0 again
+        assert!(!same.add("r".into(), 3, items(&["c"])).unwrap());
         assert_eq!(same.finish().2, items(&["a", "b", "c"]));
         let mut apart = Pages::new(Some("0"), Some("2"));
-        assert!(apart.add("r".into(), 3, items(&["a", "b"])));
-        assert!(!apart.add("r".into(), 3, items(&["c"])));
+        assert!(apart.add("r".into(), 3, items(&["a", "b"])).unwrap());
+        assert!(!apart.add("r".into(), 3, items(&["c"])).unwrap());
         assert_eq!(apart.finish().2, items(&["a", "b", "c"]));
+    }
+
+    #[test]
+    fn a_list_that_does_not_end_by_the_last_page_is_refused() {
+        let mut p = Pages::new(Some("5"), Some("1"));
+        for _ in 0..10_000 {
+            assert!(p.add("r".into(), u64::MAX, items(&["a"])).unwrap());
+        }
+        let e = p.add("r".into(), u64::MAX, items(&["a"])).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::BadResponse);
+        assert!(
+            e.message().starts_with("the list did not end after 10001 pages: 10001 rows of the "),
+            "{}",
+            e.message()
+        );
+        // The same last page ends a list that is complete there.
+        let mut q = Pages::new(Some("5"), Some("1"));
+        for _ in 0..10_000 {
+            assert!(q.add("r".into(), 10_001, items(&["a"])).unwrap());
+        }
+        assert!(!q.add("r".into(), 10_001, items(&["a"])).unwrap());
     }
 
     #[test]

@@ -117,7 +117,7 @@ pub async fn list<T: Transport>(t: &T, function: &Function, s: &Settings) -> Res
     loop {
         let page = Plan { params: pages.next_params(&first.params), ..first.clone() };
         let (request_id, total, items) = page_of(field, send::ncp(t, &page).await?.0)?;
-        if !pages.add(request_id, total, items) {
+        if !pages.add(request_id, total, items)? {
             break;
         }
     }
