@@ -225,6 +225,16 @@ async fn find<T: Transport>(t: &T, listing: &Listing, file: &str) -> Result<Opti
             }
         }
         match page.next {
+            // Keys come in order, so each page starts past the last: one that does not would repeat forever.
+            Some(next) if marker.as_deref().is_some_and(|m| next.as_str() <= m) => {
+                return Err(Error::new(
+                    ErrorKind::BadResponse,
+                    format!(
+                        "Object Storage's listing of bucket {} does not move on: page after page starts at {next}",
+                        listing.bucket
+                    ),
+                ));
+            }
             Some(next) => marker = Some(next),
             None => return Ok(best),
         }
@@ -240,7 +250,7 @@ async fn find<T: Transport>(t: &T, listing: &Listing, file: &str) -> Result<Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actions::{EXPORT_LATEST_BACKUP, LIST_BACKUPS, WAIT_FOR_EXPORT};
+    use crate::actions::{EXPORT_LATEST_BACKUP, FIND_EXPORTED_OBJECT, LIST_BACKUPS, WAIT_FOR_EXPORT};
     use crate::options::{parse, Opt};
     use crate::send::scripted::{block_on, ok, Script};
 
@@ -381,6 +391,41 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::Timeout);
         assert!(e.message().contains("no object naming f appeared in bucket b within 2000 ms"), "{}", e.message());
         assert_eq!(*script.slept.borrow(), vec![1000, 1000], "the last wait ends at the limit");
+    }
+
+    #[test]
+    fn a_listing_that_does_not_move_on_is_refused_at_its_second_page() {
+        let page = "<ListBucketResult><IsTruncated>true</IsTruncated><NextMarker>k</NextMarker></ListBucketResult>";
+        let script = Script::new((0..5).map(|_| ok(200, page)).collect());
+        let s = settings(&FIND_EXPORTED_OBJECT, &[("bucketName", s("b")), ("fileName", s("f"))]);
+        let e = block_on(find_exported_object(&script, &s)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::BadResponse);
+        assert!(e.message().contains("does not move on: page after page starts at k"), "{}", e.message());
+        assert_eq!(script.sent.borrow().len(), 2);
+    }
+
+    #[test]
+    fn an_object_without_a_whole_size_is_a_bad_response_not_a_size_of_zero() {
+        for size in ["", "abc", "-1", "1.5", "99999999999999999999", "<none/>"] {
+            let item = if size == "<none/>" { String::new() } else { format!("<Size>{size}</Size>") };
+            let page = format!("<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>a/f.tar</Key>{item}</Contents></ListBucketResult>");
+            let script = Script::new(vec![ok(200, &page)]);
+            let s = settings(&FIND_EXPORTED_OBJECT, &[("bucketName", s("b")), ("fileName", s("f"))]);
+            let e = block_on(find_exported_object(&script, &s)).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::BadResponse, "{size}");
+            assert!(e.message().contains("an object whose Size is not a whole number of bytes"), "{}", e.message());
+        }
+    }
+
+    #[test]
+    fn a_bucket_name_that_would_change_the_path_is_refused_before_sending() {
+        for bucket in ["pg-backups/README.txt", "../x", "..", ".", "%2e%2e"] {
+            let script = Script::new(vec![]);
+            let s = settings(&FIND_EXPORTED_OBJECT, &[("bucketName", s(bucket)), ("fileName", s("f"))]);
+            let e = block_on(find_exported_object(&script, &s)).unwrap_err();
+            assert_eq!((e.kind(), e.option()), (ErrorKind::InvalidOptions, Some("bucketName")), "{bucket}");
+            assert!(script.sent.borrow().is_empty());
+        }
     }
 
     #[test]

@@ -54,6 +54,13 @@ pub struct Listing {
 
 impl Listing {
     pub fn new(bucket: &str, s: &Settings) -> Result<Listing> {
+        // The name is the URL's path segment: a "/" or a dot segment would make it another request.
+        if bucket.contains('/') || crate::request::is_dot_segment(bucket.as_bytes()) {
+            return Err(Error::invalid(
+                "bucketName",
+                "bucketName must be one bucket's name, as listBuckets() gives it: no \"/\", and not \".\" or \"..\"",
+            ));
+        }
         Ok(Listing {
             endpoint: s.storage(),
             region: s.storage_region.clone().unwrap_or_else(|| s.site().storage_region().to_string()),
@@ -115,11 +122,14 @@ impl Listing {
             Some(Value::Obj(result)) if status < 300 => result,
             _ => return Err(self.bad(status, "an answer that is not a ListBucketResult")),
         };
-        let objects = match result.get("Contents") {
-            None => Vec::new(),
+        let objects: Option<Vec<StoredObject>> = match result.get("Contents") {
+            None => Some(Vec::new()),
             Some(Value::Arr(items)) => items.iter().filter_map(Value::as_object).map(object).collect(),
-            Some(Value::Obj(one)) => vec![object(one)],
+            Some(Value::Obj(one)) => object(one).map(|o| vec![o]),
             Some(_) => return Err(self.bad(status, "a Contents element that holds no object")),
+        };
+        let Some(objects) = objects else {
+            return Err(self.bad(status, "an object whose Size is not a whole number of bytes"));
         };
         // A truncated page goes on after its NextMarker, or (S3 sends that only
         // with a delimiter) after its last key.
@@ -186,12 +196,14 @@ impl Listing {
     }
 }
 
-fn object(item: &Map) -> StoredObject {
-    StoredObject {
+/// An object of a listing; `None` when its `Size` is not a whole number of
+/// bytes (S3 always gives one), rather than a size made up.
+fn object(item: &Map) -> Option<StoredObject> {
+    Some(StoredObject {
         key: item.text("Key").unwrap_or_default(),
-        size: item.text("Size").and_then(|s| s.trim().parse::<u64>().ok()).map_or(0.0, |n| n as f64),
+        size: item.text("Size")?.trim().parse::<u64>().ok()? as f64,
         last_modified: item.text("LastModified").unwrap_or_default(),
-    }
+    })
 }
 
 /// Whether `key` names the backup file `file_name`: it contains the name,
