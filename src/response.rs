@@ -221,7 +221,7 @@ fn normalize(key: &str, v: &mut Value, depth: usize) {
         return;
     }
     if key.ends_with("List") {
-        *v = Value::Arr(list_items(std::mem::replace(v, Value::Null)));
+        *v = Value::Arr(list_items(key, std::mem::replace(v, Value::Null)));
     }
     match v {
         Value::Obj(map) => normalize_map(map, depth),
@@ -240,16 +240,22 @@ fn normalize(key: &str, v: &mut Value, depth: usize) {
     }
 }
 
-/// A `*List` field as its items. An array is one; nothing or an empty string
-/// is none; an object of one field that holds an object or array is the
-/// wrapper NCP sometimes sends instead of an array (`{"cloudPostgresqlBackup":
-/// {…}}`, as in XML) and stands for what it holds; any other value is one item.
-fn list_items(v: Value) -> Vec<Value> {
+/// The `*List` field `list` as its items. An array is one; nothing or an
+/// empty string is none; an object of one field that holds an object or array,
+/// or that is named as the list's item (`accessControlGroupNo` in
+/// `accessControlGroupNoList`), is the wrapper NCP sometimes sends instead of
+/// an array (`{"cloudPostgresqlBackup": {…}}`, as in XML) and stands for what
+/// it holds; any other value is one item.
+fn list_items(list: &str, v: Value) -> Vec<Value> {
+    let item_name = list.strip_suffix("List");
+    let wrapper = |(name, held): &(String, Value)| {
+        matches!(held, Value::Obj(_) | Value::Arr(_)) || Some(name.as_str()) == item_name
+    };
     match v {
         Value::Arr(items) => items,
         Value::Null => Vec::new(),
         Value::Str(s) if s.is_empty() => Vec::new(),
-        Value::Obj(map) if map.len() == 1 && matches!(map.iter().next(), Some((_, Value::Obj(_) | Value::Arr(_)))) => {
+        Value::Obj(map) if map.len() == 1 && map.iter().next().is_some_and(wrapper) => {
             match map.into_vec().into_iter().next() {
                 Some((_, Value::Arr(items))) => items,
                 Some((_, item)) => vec![item],
@@ -322,12 +328,16 @@ mod tests {
     #[test]
     fn a_list_sent_as_a_wrapper_object_is_its_items() {
         let body = r#"{"aResponse":{"returnCode":"0","cloudPostgresqlBackupList":{"cloudPostgresqlBackup":{"backupSize":"7"}},
-            "otherList":{"item":[{"x":1},{"x":2}]},"plainList":{"x":"1","y":"2"},"emptyList":""}}"#;
+            "otherList":{"item":[{"x":1},{"x":2}]},"plainList":{"x":"1","y":"2"},"emptyList":"",
+            "accessControlGroupNoList":{"accessControlGroupNo":"104321"},"oneFieldList":{"name":"a"}}}"#;
         let v = read_text("a", true, 200, body).unwrap();
         assert_eq!(v.get("cloudPostgresqlBackupList"), Some(&json(serde_json::json!([{"backupSize": 7.0}]))));
         assert_eq!(v.get("otherList"), Some(&json(serde_json::json!([{"x": 1}, {"x": 2}]))));
         assert_eq!(v.get("plainList"), Some(&json(serde_json::json!([{"x": "1", "y": "2"}]))));
         assert_eq!(v.get("emptyList"), Some(&json(serde_json::json!([]))));
+        // A list of strings: the wrapper is named as the list's item.
+        assert_eq!(v.get("accessControlGroupNoList"), Some(&json(serde_json::json!(["104321"]))));
+        assert_eq!(v.get("oneFieldList"), Some(&json(serde_json::json!([{"name": "a"}]))));
     }
 
     #[test]

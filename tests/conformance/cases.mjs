@@ -966,11 +966,18 @@ export const cases = {
   },
 
   async "a list NCP sends as an object wrapping its one item is an array of that item"({ lib, s, base }) {
-    await s.inject({ type: "json-list-as-object", times: 3 });
+    await s.inject({ type: "json-list-as-object", times: 2 });
     const { files } = await lib.listBackupFiles({ ...base, cloudPostgresqlInstanceNo: STAGING });
     eq(files.map((f) => f.fileName), ["20261120_020003"], "one file");
     const { instances } = await lib.listInstances({ ...base, cloudPostgresqlServiceName: "pg-dev" });
     eq([instances.length, Array.isArray(instances[0].cloudPostgresqlServerInstanceList)], [1, true], "nested one-item lists too");
+    // Lists of strings: pg-staging has one access control group, pg-dev one setting.
+    for (const [name, list] of [["pg-staging", "accessControlGroupNoList"], ["pg-dev", "cloudPostgresqlConfigList"]]) {
+      const plain = (await lib.listInstances({ ...base, cloudPostgresqlServiceName: name })).instances[0][list];
+      ok(plain.length === 1 && typeof plain[0] === "string", `${name}'s ${list} holds one string: ${JSON.stringify(plain)}`);
+      await s.inject({ type: "json-list-as-object", times: 1 });
+      eq((await lib.listInstances({ ...base, cloudPostgresqlServiceName: name })).instances[0][list], plain, `${name}'s ${list} wrapped`);
+    }
   },
 
   async "exportLatestBackup: the newest file by endTime whatever the list's order; skipExisting exports it once"({ lib, s, base }) {
