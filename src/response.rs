@@ -35,7 +35,7 @@ pub fn refuse_redirect(raw: &RawResponse) -> Result<()> {
     let status = if raw.status == 0 { String::new() } else { format!(" (HTTP {})", raw.status) };
     let m = format!(
         "the server answered with a redirect{to}{status}, which is never followed: a redirected export could run \
-         twice; check endpoint"
+         twice; check endpoint (storageEndpoint, for Object Storage)"
     );
     Err(Error::new(ErrorKind::BadResponse, m).with_status(raw.status))
 }

@@ -157,7 +157,7 @@ pub async fn export_latest_backup<T: Transport>(t: &T, s: &Settings) -> Result<L
         )
     })?;
     if s.skip_existing == Some(true) {
-        if let Some(existing) = find(t, &Listing::new(&bucket, s)?, &file_name).await? {
+        if let Some(existing) = find(t, &Listing::new(&bucket, s)?, &file_name, &mut 0).await? {
             return Ok(LatestExport { file_name, end_time, exported: None, existing: Some(existing) });
         }
     }
@@ -172,7 +172,7 @@ pub async fn export_latest_backup<T: Transport>(t: &T, s: &Settings) -> Result<L
 /// The bucket's object for the backup file, if it is there.
 pub async fn find_exported_object<T: Transport>(t: &T, s: &Settings) -> Result<Option<StoredObject>> {
     let listing = Listing::new(required(s, &BUCKET_NAME)?, s)?;
-    find(t, &listing, required(s, &FILE_NAME)?).await
+    find(t, &listing, required(s, &FILE_NAME)?, &mut 0).await
 }
 
 /// Waits until the bucket holds the backup file's object, looking at first
@@ -186,8 +186,10 @@ pub async fn wait_for_export<T: Transport>(t: &T, s: &Settings) -> Result<Stored
     let first = s.interval_ms.unwrap_or(DEFAULT_INTERVAL_MS);
     let mut interval = first;
     let mut checks = 0;
+    // Every request of every check, for an error's `attempts`.
+    let mut sent = 0;
     loop {
-        if let Some(found) = find(t, &listing, file).await? {
+        if let Some(found) = find(t, &listing, file, &mut sent).await? {
             return Ok(found);
         }
         checks += 1;
@@ -200,17 +202,19 @@ pub async fn wait_for_export<T: Transport>(t: &T, s: &Settings) -> Result<Stored
                  wait longer (timeoutMs) or look again later",
                 listing.bucket,
             );
-            return Err(Error::new(ErrorKind::Timeout, m).with_attempts(checks));
+            return Err(Error::new(ErrorKind::Timeout, m).with_attempts(sent));
         }
         let wait = interval.min(left.ceil() as u32);
         t.progress(&Progress { checks, elapsed_ms, next_check_in_ms: wait });
-        t.sleep(wait).await?;
+        t.sleep(wait).await.map_err(|e| e.with_attempts(sent))?;
         interval = (interval.saturating_add(interval / 2)).min(MAX_INTERVAL_MS.max(first));
     }
 }
 
 /// The newest object of the bucket whose key names `file`, every page read.
-async fn find<T: Transport>(t: &T, listing: &Listing, file: &str) -> Result<Option<StoredObject>> {
+/// `sent` counts the pages listed, by earlier searches too: an error's
+/// `attempts` adds the failing page's requests to it.
+async fn find<T: Transport>(t: &T, listing: &Listing, file: &str, sent: &mut u32) -> Result<Option<StoredObject>> {
     let newer = |o: &StoredObject, than: &StoredObject| {
         let at = |x: &StoredObject| latest::instant(&x.last_modified).unwrap_or(i64::MIN);
         at(o) >= at(than)
@@ -218,7 +222,12 @@ async fn find<T: Transport>(t: &T, listing: &Listing, file: &str) -> Result<Opti
     let mut best: Option<StoredObject> = None;
     let mut marker: Option<String> = None;
     for _ in 0..MAX_PAGES {
-        let page = send::list_page(t, listing, marker.as_deref()).await?;
+        let before = *sent;
+        let page = send::list_page(t, listing, marker.as_deref()).await.map_err(|e| {
+            let attempts = before + e.attempts();
+            e.with_attempts(attempts)
+        })?;
+        *sent += 1;
         for o in page.objects.into_iter().filter(|o| names_file(&o.key, file)) {
             if best.as_ref().is_none_or(|b| newer(&o, b)) {
                 best = Some(o);
@@ -233,7 +242,8 @@ async fn find<T: Transport>(t: &T, listing: &Listing, file: &str) -> Result<Opti
                         "Object Storage's listing of bucket {} does not move on: page after page starts at {next}",
                         listing.bucket
                     ),
-                ));
+                )
+                .with_attempts(*sent));
             }
             Some(next) => marker = Some(next),
             None => return Ok(best),
@@ -242,7 +252,8 @@ async fn find<T: Transport>(t: &T, listing: &Listing, file: &str) -> Result<Opti
     Err(Error::new(
         ErrorKind::BadResponse,
         format!("bucket {} lists over {MAX_PAGES} pages of objects: too many to look through", listing.bucket),
-    ))
+    )
+    .with_attempts(*sent))
 }
 
 // never panics in the module: every unwrap()/expect() in this file is in these
@@ -376,6 +387,18 @@ mod tests {
     }
 
     #[test]
+    fn a_wait_cut_short_by_the_signal_counts_every_request_it_sent() {
+        let script = Script::new((0..5).map(|_| ok(200, &listing(&[]))).collect());
+        script.abort_after.set(Some(2));
+        let s = settings(
+            &WAIT_FOR_EXPORT,
+            &[("bucketName", s("b")), ("fileName", s("f")), ("intervalMs", Opt::Num(1000.0))],
+        );
+        let e = block_on(wait_for_export(&script, &s)).unwrap_err();
+        assert_eq!((e.kind(), e.attempts()), (ErrorKind::Aborted, 2));
+    }
+
+    #[test]
     fn waiting_runs_out_with_a_timeout() {
         let script = Script::new((0..10).map(|_| ok(200, &listing(&[]))).collect());
         let s = settings(
@@ -401,7 +424,7 @@ mod tests {
         let e = block_on(find_exported_object(&script, &s)).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::BadResponse);
         assert!(e.message().contains("does not move on: page after page starts at k"), "{}", e.message());
-        assert_eq!(script.sent.borrow().len(), 2);
+        assert_eq!((script.sent.borrow().len(), e.attempts()), (2, 2));
     }
 
     #[test]
