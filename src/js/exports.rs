@@ -74,7 +74,18 @@ enum Op {
     Wait,
 }
 
+/// [`run_op`], its error with the secret key hidden where it
+/// repeats an option's value (a secret given as `fileName` by mistake).
 async fn perform(function: &'static Function, op: Op, t: Fetch, s: Settings) -> Result<JsValue> {
+    let keys = s.keys().ok().cloned();
+    let done = run_op(function, op, t, s).await;
+    match keys {
+        Some(keys) => done.map_err(|e| e.hiding_secret(&keys)),
+        None => done,
+    }
+}
+
+async fn run_op(function: &'static Function, op: Op, t: Fetch, s: Settings) -> Result<JsValue> {
     match op {
         Op::Export => result(&run::export_backup(&t, &s).await?),
         Op::ExportLatest => result(&run::export_latest_backup(&t, &s).await?),

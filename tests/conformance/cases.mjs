@@ -467,6 +467,15 @@ export const cases = {
       ok(e.message.includes("<secret>") || e.code === "<secret>", `${what}: the message marks what was hidden: ${e.message}`);
       eq(e.cause, undefined, `${what}: the runtime's error`);
     }
+    // A message built from an option's value: the secret given as fileName by mistake.
+    for (const wait of [lib.waitForExport, (o) => new lib.Client(KEYS).waitForExport(o)]) {
+      const e = await wait({ ...(wait === lib.waitForExport ? KEYS : {}), storageEndpoint: base.endpoint, bucketName: "pg-backups", fileName: secret, timeoutMs: 300, intervalMs: 100 }).then(
+        () => fail("the wait resolved"),
+        (e) => e,
+      );
+      ok(e instanceof lib.NcloudError && e.kind === "timeout", `a timeout: ${e}`);
+      ok(!JSON.stringify(e).includes(secret) && e.message.includes("no object naming <secret> appeared"), e.message);
+    }
   },
 
   async "network: an unreachable endpoint is a network error"({ lib, base }) {
