@@ -51,7 +51,9 @@ impl ErrorKind {
 }
 
 /// A failure with everything a caller needs to decide what to do next.
-/// Messages never contain the secret key: no code path formats it.
+/// Messages never contain the secret key: no code path formats it, and what
+/// a failed call repeats of a server's answer, a `fetch` error or its own
+/// values is searched for it ([`crate::sign::Keys::hide_secret`]).
 ///
 /// ```
 /// use ncloud_pg_backup::{Client, ErrorKind};
