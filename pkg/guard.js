@@ -28,6 +28,8 @@ const MAX_DEPTH = 16;
 /** Async calls whose work still runs in the instance. */
 let running = 0;
 let broken = false;
+/** Whether a replacement that failed is to be tried again on a timer. */
+let retrying = false;
 /** Settles when the broken instance is replaced; rejects the running calls' races. */
 let replaced = deferred();
 let cutShort = deferred();
@@ -130,11 +132,15 @@ function replaceIfIdle() {
     __wbg_reset_state();
   } catch {
     // It runs at the bottom of the stack that overflowed, and can overflow
-    // too: then again on an empty stack, after a timer (not a microtask, so
-    // that the event loop goes on whatever happens).
-    setTimeout(replaceIfIdle, 0);
+    // too: then once more on an empty stack, after a timer. Should that fail
+    // too, the next call tries again.
+    if (!retrying) {
+      retrying = true;
+      setTimeout(replaceIfIdle, 0);
+    } else retrying = false;
     return;
   }
+  retrying = false;
   generation++;
   broken = false;
   const waiting = replaced;

@@ -239,8 +239,9 @@ async fn find<T: Transport>(t: &T, listing: &Listing, file: &str, sent: &mut u32
                 return Err(Error::new(
                     ErrorKind::BadResponse,
                     format!(
-                        "Object Storage's listing of bucket {} does not move on: page after page starts at {next}",
-                        listing.bucket
+                        "Object Storage's listing of bucket {} does not move on: page after page starts at {}",
+                        listing.bucket,
+                        crate::response::one_line(&next)
                     ),
                 )
                 .with_attempts(*sent));

@@ -7,6 +7,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::request::{Plan, Request};
 use crate::response::{self, RawResponse};
 use crate::retry::Retry;
+use crate::sign::Keys;
 use crate::storage::{Listing, Page};
 use crate::value::Map;
 
@@ -41,12 +42,16 @@ pub trait Transport {
 
 /// Sends a request built anew (signed afresh) for every attempt, retrying when
 /// it is safe; `read` turns an answer into a result or the error to decide on.
+/// An answer refused is read again with the secret hidden in it, should it
+/// repeat the secret: the error then quotes the hidden text, whole or cut.
 async fn attempts<T: Transport, R>(
     t: &T,
+    keys: &Keys,
     retry: &Retry,
     build: impl Fn(f64) -> Request,
     read: impl Fn(&RawResponse) -> Result<R>,
 ) -> Result<R> {
+    let judge = |raw: &RawResponse| response::refuse_redirect(raw).and_then(|()| read(raw));
     let mut sent = 0;
     loop {
         if let Some(e) = t.aborted() {
@@ -57,8 +62,10 @@ async fn attempts<T: Transport, R>(
         let mut retry_after = None;
         let outcome = t.send(&request, retry.timeout_ms).await.and_then(|raw| {
             retry_after = raw.retry_after_ms;
-            response::refuse_redirect(&raw)?;
-            read(&raw)
+            judge(&raw).map_err(|e| match hidden(keys, &raw) {
+                Some(hidden) => judge(&hidden).err().unwrap_or(e).hiding_secret(keys),
+                None => e,
+            })
         });
         let e = match outcome {
             Ok(result) => return Ok(result),
@@ -72,11 +79,27 @@ async fn attempts<T: Transport, R>(
     }
 }
 
+/// `raw` with the secret hidden in its body and `Location`, if it holds it.
+fn hidden(keys: &Keys, raw: &RawResponse) -> Option<RawResponse> {
+    let body = keys.hide_secret(&raw.body);
+    let location = raw.location.as_deref().and_then(|l| keys.hide_secret(l));
+    if body.is_none() && location.is_none() {
+        return None;
+    }
+    Some(RawResponse {
+        status: raw.status,
+        body: body.unwrap_or_else(|| raw.body.clone()),
+        retry_after_ms: raw.retry_after_ms,
+        location: location.or_else(|| raw.location.clone()),
+    })
+}
+
 /// An action of the Cloud DB for PostgreSQL API: its unwrapped response
 /// object and HTTP status.
 pub async fn ncp<T: Transport>(t: &T, plan: &Plan) -> Result<(Map, u16)> {
     attempts(
         t,
+        &plan.keys,
         &plan.retry,
         |now| plan.request(now),
         |raw| {
@@ -85,14 +108,11 @@ pub async fn ncp<T: Transport>(t: &T, plan: &Plan) -> Result<(Map, u16)> {
         },
     )
     .await
-    .map_err(|e| e.hiding_secret(&plan.keys))
 }
 
 /// One page of a bucket's listing.
 pub async fn list_page<T: Transport>(t: &T, listing: &Listing, marker: Option<&str>) -> Result<Page> {
-    attempts(t, &listing.retry, |now| listing.request(marker, now), |raw| listing.read(raw))
-        .await
-        .map_err(|e| e.hiding_secret(&listing.keys))
+    attempts(t, &listing.keys, &listing.retry, |now| listing.request(marker, now), |raw| listing.read(raw)).await
 }
 
 /// A transport for the native tests: answers from a script, a clock that

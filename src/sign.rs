@@ -17,15 +17,59 @@ pub struct Keys {
 }
 
 /// How to recognise the secret in a text without keeping it: its length in
-/// bytes and its SHA-256, wiped when dropped.
+/// bytes, a rolling hash of it (to find candidates in one pass) and its
+/// SHA-256 (to confirm one), wiped when dropped.
 struct SecretMark {
     len: usize,
+    rolling: u64,
+    /// `BASE` to the power `len - 1`, to take a byte out of a window's rolling hash.
+    top: u64,
     digest: [u8; 32],
+}
+
+/// The rolling hash's multiplier (odd, so every power of it is too).
+const BASE: u64 = 0x100_0000_01b3;
+
+/// Secrets shorter than this are not searched for: they would be found in
+/// ordinary words (NCP's secret keys have 40 characters).
+pub const MIN_HIDDEN_SECRET: usize = 8;
+
+impl SecretMark {
+    fn new(secret: &[u8]) -> SecretMark {
+        let top = (1..secret.len()).fold(1u64, |p, _| p.wrapping_mul(BASE));
+        SecretMark { len: secret.len(), rolling: rolling(secret), top, digest: ncp_signature::sha256(secret) }
+    }
+
+    /// Where the secret is in `bytes`, left to right, not overlapping.
+    fn find_in(&self, bytes: &[u8]) -> Vec<usize> {
+        let mut found = Vec::new();
+        let len = self.len;
+        let (Some(first), true) = (bytes.get(..len), len >= MIN_HIDDEN_SECRET) else { return found };
+        let mut h = rolling(first);
+        let mut at = 0;
+        loop {
+            let window = bytes.get(at..at + len).unwrap_or_default();
+            if h == self.rolling
+                && found.last().is_none_or(|&f| at >= f + len)
+                && ncp_signature::sha256(window) == self.digest
+            {
+                found.push(at);
+            }
+            let (Some(&out), Some(&next)) = (bytes.get(at), bytes.get(at + len)) else { return found };
+            h = h.wrapping_sub(u64::from(out).wrapping_mul(self.top)).wrapping_mul(BASE).wrapping_add(u64::from(next));
+            at += 1;
+        }
+    }
+}
+
+fn rolling(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0u64, |h, &b| h.wrapping_mul(BASE).wrapping_add(u64::from(b)))
 }
 
 impl Drop for SecretMark {
     fn drop(&mut self) {
         self.digest.zeroize();
+        self.rolling.zeroize();
     }
 }
 
@@ -42,7 +86,7 @@ impl Keys {
             access_key,
             ncp: uses.api.then(|| v2::Signer::new(secret_key)),
             storage: uses.storage.then(|| v4::Key::new(secret_key)),
-            secret: SecretMark { len: secret_key.len(), digest: ncp_signature::sha256(secret_key.as_bytes()) },
+            secret: SecretMark::new(secret_key.as_bytes()),
         };
         scrub_stack();
         keys
@@ -62,26 +106,25 @@ impl Keys {
         self.storage.as_ref().map(|k| k.authorization(&self.access_key, request)).unwrap_or_default()
     }
 
-    /// `text` with the secret key replaced by `<secret>` wherever it occurs,
-    /// or `None` when it does not: each stretch of the secret's length is
-    /// hashed and compared. For what an error repeats of a server's answer or
-    /// of a caller's `fetch`, which may echo it.
+    /// `text` with the secret key replaced by `[secret]` (plain text in JSON,
+    /// XML and URLs alike) wherever it occurs, or `None` when it does not (or
+    /// when the secret is shorter than [`MIN_HIDDEN_SECRET`]). One pass,
+    /// however long the text: for what an error repeats of a server's answer
+    /// or of a caller's `fetch`, which may echo it.
     pub fn hide_secret(&self, text: &str) -> Option<String> {
-        let len = self.secret.len;
-        let bytes = text.as_bytes();
-        let (mut out, mut kept, mut i) = (String::new(), 0, 0);
-        while len > 0 && i + len <= bytes.len() {
-            let window = text.get(i..i + len);
-            if window.is_some_and(|w| ncp_signature::sha256(w.as_bytes()) == self.secret.digest) {
-                out.push_str(text.get(kept..i).unwrap_or_default());
-                out.push_str("<secret>");
-                i += len;
-                kept = i;
-            } else {
-                i += 1;
-            }
+        let found = self.secret.find_in(text.as_bytes());
+        if found.is_empty() {
+            return None;
         }
-        (kept > 0).then(|| out + text.get(kept..).unwrap_or_default())
+        let mut out = String::with_capacity(text.len());
+        let mut kept = 0;
+        for at in found {
+            out.push_str(text.get(kept..at).unwrap_or_default());
+            out.push_str("[secret]");
+            kept = at + self.secret.len;
+        }
+        out.push_str(text.get(kept..).unwrap_or_default());
+        Some(out)
     }
 }
 
@@ -108,12 +151,24 @@ mod tests {
 
     #[test]
     fn the_secret_is_found_and_hidden_in_any_text() {
-        let keys = Keys::new("AK".into(), "s3cr€t", Uses { api: true, storage: false });
-        assert_eq!(keys.hide_secret("bad s3cr€t, s3cr€ts3cr€t!").as_deref(), Some("bad <secret>, <secret><secret>!"));
-        assert_eq!(keys.hide_secret("s3cr€t").as_deref(), Some("<secret>"));
-        for none in ["", "s3cr", "s3cr€", "S3CR€T", "s3cr€ t", "é€s3cre"] {
+        let keys = Keys::new("AK".into(), "s3cr€t-key", Uses { api: true, storage: false });
+        let found = keys.hide_secret("bad s3cr€t-key, s3cr€t-keys3cr€t-key!");
+        assert_eq!(found.as_deref(), Some("bad [secret], [secret][secret]!"));
+        assert_eq!(keys.hide_secret("s3cr€t-key").as_deref(), Some("[secret]"));
+        for none in ["", "s3cr", "s3cr€t-ke", "S3CR€T-KEY", "s3cr€t key", "é€s3cr€t-kez"] {
             assert_eq!(keys.hide_secret(none), None, "{none}");
         }
+        // Overlapping occurrences: each byte hidden once, left to right.
+        let a = Keys::new("AK".into(), "aaaaaaaa", Uses { api: true, storage: false });
+        assert_eq!(a.hide_secret(&"a".repeat(20)).as_deref(), Some("[secret][secret]aaaa"));
+        // Too short to tell from ordinary words: not searched.
+        let short = Keys::new("AK".into(), "secret", Uses { api: true, storage: false });
+        assert_eq!(short.hide_secret("no secret here"), None);
+        // One pass: a long text and a long secret.
+        let long = "k".repeat(4096);
+        let keys = Keys::new("AK".into(), &long, Uses { api: true, storage: false });
+        let text = format!("{}{long}{}", "x".repeat(1 << 20), "y".repeat(1 << 20));
+        assert_eq!(keys.hide_secret(&text).map(|t| t.len()), Some((2 << 20) + 8));
     }
 
     #[test]

@@ -34,6 +34,27 @@ test("before init(), the init entry's calls are refused with an NcloudError, the
   assert.equal(out.after, signRequest(SIGN).headers["x-ncp-apigw-signature-v2"]);
 });
 
+test("init() given another WebAssembly module is refused with an NcloudError before it is used, and init() with the package's then works", async () => {
+  const script = `
+    import { readFileSync } from "node:fs";
+    import init, { NcloudError, signRequest } from ${JSON.stringify(pathToFileURL(join(PKG, "init.js")).href)};
+    const out = {};
+    const empty = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]); // a valid module with nothing in it
+    out.wrong = await init(empty).then(() => "resolved", (e) => [e instanceof NcloudError, e.kind, e.message]);
+    try { signRequest(${JSON.stringify(SIGN)}); } catch (e) { out.before = [e instanceof NcloudError, e.kind]; }
+    await init(readFileSync(new URL("gen/ncloud_pg_backup_bg.wasm", ${JSON.stringify(pathToFileURL(PKG + "/").href)})));
+    out.after = signRequest(${JSON.stringify(SIGN)}).headers["x-ncp-apigw-signature-v2"];
+    console.log(JSON.stringify(out));
+  `;
+  const { code, stdout, stderr } = await run(process.execPath, ["--input-type=module", "-e", script], { timeout: 20_000 });
+  assert.equal(code, 0, stderr);
+  const out = JSON.parse(stdout);
+  assert.deepEqual(out.wrong.slice(0, 2), [true, "invalid_options"]);
+  assert.match(out.wrong[2], /^init\(\) was given a WebAssembly module that is not ncloud-pg-backup's/);
+  assert.deepEqual(out.before, [true, "invalid_options"]);
+  assert.equal(out.after, signRequest(SIGN).headers["x-ncp-apigw-signature-v2"]);
+});
+
 test("calls nested 16 deep through an option's getter: the innermost is refused with an NcloudError, the others end as they would, and the module works after", async () => {
   const inner = [];
   let deepest = 0;

@@ -15,8 +15,10 @@ use crate::request::Request;
 use crate::response::{one_line, RawResponse};
 use crate::retry;
 use crate::send::{Progress, Transport};
+use crate::sign::Keys;
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -50,6 +52,8 @@ pub struct Fetch {
     callers: bool,
     cancel: Option<Cancel>,
     on_progress: Option<Function>,
+    /// To hide the secret in what a failed `fetch` says (a caller's may repeat it).
+    keys: Option<Rc<Keys>>,
 }
 
 impl Fetch {
@@ -73,7 +77,8 @@ impl Fetch {
             None => None,
         };
         let on_progress = s.on_progress.clone().filter(JsValue::is_function).map(JsCast::unchecked_into);
-        Ok(Fetch { fetch: fetch.unchecked_into(), callers: s.fetch.is_some(), cancel, on_progress })
+        let keys = s.keys().ok().cloned();
+        Ok(Fetch { fetch: fetch.unchecked_into(), callers: s.fetch.is_some(), cancel, on_progress, keys })
     }
 
     /// Why an attempt failed: the caller's abort, its own timeout, or the network.
@@ -85,10 +90,12 @@ impl Fetch {
             let m = format!("no answer within timeoutMs ({} ms); raise timeoutMs or try again", attempt.timeout_ms);
             return Error::new(ErrorKind::Timeout, m);
         }
-        let reason = text_of(&get(&thrown, "message"));
+        let keys = self.keys.as_deref();
+        let reason = text_of(&get(&thrown, "message"), keys);
         let cause = get(&thrown, "cause");
-        let detail =
-            [text_of(&get(&cause, "code")), text_of(&get(&cause, "message"))].into_iter().find(|d| !d.is_empty());
+        let detail = [text_of(&get(&cause, "code"), keys), text_of(&get(&cause, "message"), keys)]
+            .into_iter()
+            .find(|d| !d.is_empty());
         let mut m = format!(
             "the request to {} failed: {}",
             origin_of(url),
@@ -97,7 +104,26 @@ impl Fetch {
         if let Some(d) = detail {
             m.push_str(&format!(" ({d})"));
         }
-        Error::new(ErrorKind::Network, m).with_cause(thrown)
+        let e = Error::new(ErrorKind::Network, m);
+        if self.shows_secret(&thrown) {
+            e
+        } else {
+            e.with_cause(thrown)
+        }
+    }
+
+    /// Whether a text the runtime's error shows (itself, its message, its
+    /// cause's message or code) holds the secret: then it is not passed on.
+    fn shows_secret(&self, thrown: &JsValue) -> bool {
+        let Some(keys) = &self.keys else { return false };
+        let cause = get(thrown, "cause");
+        [thrown.clone(), get(thrown, "message"), get(&cause, "message"), get(&cause, "code")].iter().any(|v| {
+            match v.dyn_ref::<js_sys::JsString>() {
+                Some(s) if s.length() <= 1 << 20 => keys.hide_secret(&String::from(s)).is_some(),
+                Some(_) => true, // too long to look through
+                None => false,
+            }
+        })
     }
 
     /// Reads the answer: status, the two headers a decision needs, the body.
@@ -461,10 +487,14 @@ fn call(target: &JsValue, name: &str, args: &[JsValue]) -> std::result::Result<J
     f.unchecked_into::<Function>().apply(target, &args.iter().collect::<Array>())
 }
 
-/// A short, single-line rendering of a JS string value.
-fn text_of(v: &JsValue) -> String {
+/// A short, single-line rendering of a JS string value, the secret hidden
+/// before it is cut short.
+fn text_of(v: &JsValue, keys: Option<&Keys>) -> String {
     match v.dyn_ref::<js_sys::JsString>() {
-        Some(s) if s.length() <= 500 => one_line(&String::from(s)),
+        Some(s) if s.length() <= 500 => {
+            let text = String::from(s);
+            one_line(&keys.and_then(|k| k.hide_secret(&text)).unwrap_or(text))
+        }
         _ => String::new(),
     }
 }

@@ -456,6 +456,9 @@ export const cases = {
       ["the service's returnMessage", export_, answer(JSON.stringify({ responseError: { returnCode: secret, returnMessage: `no ${secret} here` } }), 400)],
       ["a redirect's Location", export_, answer("", 302, { location: `https://elsewhere.example/?k=${secret}` })],
       ["the error a fetch throws", export_, async () => { throw new Error(`proxy refused ${secret}`); }],
+      ["a long returnMessage, cut where the secret is", export_, answer(JSON.stringify({ responseError: { returnCode: "1", returnMessage: `${"x".repeat(290)}${secret} and more` } }), 400)],
+      ["a string a fetch throws", export_, async () => { throw `refused ${secret}`; }],
+      ["a fetch error's long message", export_, async () => { throw new Error(`${"y".repeat(600)}${secret}`); }],
       ["Object Storage's Message", find, answer(`<Error><Code>AccessDenied</Code><Message>bad ${secret}</Message></Error>`, 403, { "content-type": "application/xml" })],
     ];
     for (const [what, opts, fetch] of tried) {
@@ -464,7 +467,8 @@ export const cases = {
       ok(e instanceof lib.NcloudError, `${what}: an NcloudError (${e})`);
       const shown = [e.message, JSON.stringify(e), String(e.code), String(e.cause)].join(" ");
       ok(!shown.includes(secret), `${what}: the secret is shown: ${shown}`);
-      ok(e.message.includes("<secret>") || e.code === "<secret>", `${what}: the message marks what was hidden: ${e.message}`);
+      ok(!shown.includes(secret.slice(0, 8)), `${what}: part of the secret is shown: ${shown}`);
+      ok(e.message.includes("[secret]") || e.code === "[secret]" || /failed: network error$/.test(e.message), `${what}: the message marks what was hidden, or quotes nothing: ${e.message}`);
       eq(e.cause, undefined, `${what}: the runtime's error`);
     }
     // A message built from an option's value: the secret given as fileName by mistake.
@@ -474,7 +478,7 @@ export const cases = {
         (e) => e,
       );
       ok(e instanceof lib.NcloudError && e.kind === "timeout", `a timeout: ${e}`);
-      ok(!JSON.stringify(e).includes(secret) && e.message.includes("no object naming <secret> appeared"), e.message);
+      ok(!JSON.stringify(e).includes(secret) && e.message.includes("no object naming [secret] appeared"), e.message);
     }
   },
 
