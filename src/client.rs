@@ -147,15 +147,6 @@ impl Client {
         self.with(&options::STORAGE_REGION, Opt::Str(region.into()))
     }
 
-    /// `done`, its error with the secret key hidden where it repeats an
-    /// option's value (a secret given as `fileName` by mistake).
-    fn hiding<T>(&self, done: Result<T>) -> Result<T> {
-        match self.settings.keys() {
-            Ok(keys) => done.map_err(|e| e.hiding_secret(keys)),
-            Err(_) => done,
-        }
-    }
-
     /// One setting, checked as the JS option of the same name is.
     fn with(self, spec: &Spec, value: Opt) -> Result<Client> {
         let one = options::parse(vec![(spec.name.to_string(), value)], &NEW_CLIENT, Some(&self.settings))?;
@@ -173,7 +164,7 @@ impl Client {
                 (&options::BUCKET_NAME, Opt::Str(what.bucket_name)),
             ],
         )?;
-        self.hiding(run::export_backup(&self.transport()?, &s).await)
+        self.settings.hiding_secret(run::export_backup(&self.transport()?, &s).await)
     }
 
     /// Exports the instance's newest backup file (by `endTime`, every page
@@ -193,7 +184,7 @@ impl Client {
                 (&options::SKIP_EXISTING, Opt::Bool(skip_existing)),
             ],
         )?;
-        self.hiding(run::export_latest_backup(&self.transport()?, &s).await)
+        self.settings.hiding_secret(run::export_latest_backup(&self.transport()?, &s).await)
     }
 
     /// `getCloudPostgresqlInstanceList`: items keep NCP's field names.
@@ -215,7 +206,7 @@ impl Client {
     pub async fn list_buckets(&self, server_instance_no: Option<&str>) -> Result<Listed> {
         let server = server_instance_no.map(|n| (&options::SERVER_INSTANCE_NO, Opt::Str(n.into())));
         let s = self.call_settings(&LIST_BUCKETS, server.into_iter().collect())?;
-        self.hiding(run::list(&self.transport()?, &LIST_BUCKETS, &s).await)
+        self.settings.hiding_secret(run::list(&self.transport()?, &LIST_BUCKETS, &s).await)
     }
 
     async fn list(&self, f: &Function, mut given: Vec<(&'static Spec, Opt)>, pages: Pages) -> Result<Listed> {
@@ -231,14 +222,14 @@ impl Client {
             }
         }
         let s = self.call_settings(f, given)?;
-        self.hiding(run::list(&self.transport()?, f, &s).await)
+        self.settings.hiding_secret(run::list(&self.transport()?, f, &s).await)
     }
 
     /// Any `vpostgresql/v2` action, its parameters as NCP names them
     /// (`name.1` for lists); the unwrapped response object.
     pub async fn call(&self, action: &str, params: &[(&str, &str)]) -> Result<Map> {
         let params = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        self.hiding(run::call(&self.transport()?, &self.settings, action, params).await)
+        self.settings.hiding_secret(run::call(&self.transport()?, &self.settings, action, params).await)
     }
 
     /// The bucket's object for a backup file (its key names the file), if it is there.
@@ -250,7 +241,7 @@ impl Client {
                 (&options::FILE_NAME, Opt::Str(file_name.into())),
             ],
         )?;
-        self.hiding(run::find_exported_object(&self.transport()?, &s).await)
+        self.settings.hiding_secret(run::find_exported_object(&self.transport()?, &s).await)
     }
 
     /// Waits until the bucket holds the backup file, for at most `limit_ms`
@@ -264,7 +255,7 @@ impl Client {
                 (&options::TIMEOUT_MS, Opt::Num(f64::from(limit_ms))),
             ],
         )?;
-        self.hiding(run::wait_for_export(&self.transport()?, &s).await)
+        self.settings.hiding_secret(run::wait_for_export(&self.transport()?, &s).await)
     }
 
     /// The three `x-ncp-*` headers for a request to any NCP API Gateway URL

@@ -164,26 +164,18 @@ impl Error {
         self.0.cause = Some(cause);
         self
     }
-    /// This error with the secret key hidden wherever it repeats a server's
-    /// answer or a caller's `fetch` (message, code, request id). If any did,
-    /// the runtime's own error goes too: it may hold the secret where no one can hide it.
+    /// This error with the secret key hidden wherever its message, code or
+    /// request id repeat it. (The runtime's error behind a failed `fetch` is
+    /// not kept when it holds the secret: `crate::js::transport`.)
     pub(crate) fn hiding_secret(mut self, keys: &crate::sign::Keys) -> Self {
-        let mut hid = false;
         if let Some(m) = keys.hide_secret(&self.0.message) {
             self.0.message = m;
-            hid = true;
         }
         for field in [&mut self.0.code, &mut self.0.request_id] {
             if let Some(hidden) = field.as_deref().and_then(|v| keys.hide_secret(v)) {
                 *field = Some(hidden);
-                hid = true;
             }
         }
-        #[cfg(target_arch = "wasm32")]
-        if hid {
-            self.0.cause = None;
-        }
-        let _ = hid; // natively there is no runtime error to drop
         self
     }
     pub(crate) fn push_message(&mut self, more: &str) {

@@ -393,6 +393,16 @@ impl Settings {
         }
     }
 
+    /// `done`, its error with the secret key hidden wherever it repeats it:
+    /// an answer's text, a `fetch` error, or one of the call's own values (a
+    /// secret given as `fileName` by mistake). For what a call returns.
+    pub fn hiding_secret<T>(&self, done: Result<T>) -> Result<T> {
+        match &self.keys {
+            Some(keys) => done.map_err(|e| e.hiding_secret(keys)),
+            None => done,
+        }
+    }
+
     /// An NCP parameter's value, if given.
     pub fn param(&self, name: &str) -> Option<&str> {
         self.params.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())

@@ -62,10 +62,9 @@ async fn attempts<T: Transport, R>(
         let mut retry_after = None;
         let outcome = t.send(&request, retry.timeout_ms).await.and_then(|raw| {
             retry_after = raw.retry_after_ms;
-            judge(&raw).map_err(|e| match hidden(keys, &raw) {
-                Some(hidden) => judge(&hidden).err().unwrap_or(e).hiding_secret(keys),
-                None => e,
-            })
+            // Should the hidden answer pass (the secret was what broke it), the first error
+            // goes on: where the call returns, the secret is hidden in it (`Settings::hiding_secret`).
+            judge(&raw).map_err(|e| hidden(keys, &raw).and_then(|hidden| judge(&hidden).err()).unwrap_or(e))
         });
         let e = match outcome {
             Ok(result) => return Ok(result),

@@ -74,28 +74,22 @@ enum Op {
     Wait,
 }
 
-/// [`run_op`], its error with the secret key hidden where it
-/// repeats an option's value (a secret given as `fileName` by mistake).
+/// [`run_op`], its error with the secret hidden ([`Settings::hiding_secret`]).
 async fn perform(function: &'static Function, op: Op, t: Fetch, s: Settings) -> Result<JsValue> {
-    let keys = s.keys().ok().cloned();
-    let done = run_op(function, op, t, s).await;
-    match keys {
-        Some(keys) => done.map_err(|e| e.hiding_secret(&keys)),
-        None => done,
-    }
+    s.hiding_secret(run_op(function, op, &t, &s).await)
 }
 
-async fn run_op(function: &'static Function, op: Op, t: Fetch, s: Settings) -> Result<JsValue> {
+async fn run_op(function: &'static Function, op: Op, t: &Fetch, s: &Settings) -> Result<JsValue> {
     match op {
-        Op::Export => result(&run::export_backup(&t, &s).await?),
-        Op::ExportLatest => result(&run::export_latest_backup(&t, &s).await?),
+        Op::Export => result(&run::export_backup(t, s).await?),
+        Op::ExportLatest => result(&run::export_latest_backup(t, s).await?),
         Op::List => {
             let (_, name) = function.list.unwrap_or_default();
-            result(&run::list(&t, function, &s).await?.to_value(name))
+            result(&run::list(t, function, s).await?.to_value(name))
         }
-        Op::Call(action, params) => result(&crate::value::Value::Obj(run::call(&t, &s, &action, params).await?)),
-        Op::Find => result(&run::find_exported_object(&t, &s).await?),
-        Op::Wait => result(&run::wait_for_export(&t, &s).await?),
+        Op::Call(action, params) => result(&crate::value::Value::Obj(run::call(t, s, &action, params).await?)),
+        Op::Find => result(&run::find_exported_object(t, s).await?),
+        Op::Wait => result(&run::wait_for_export(t, s).await?),
     }
 }
 
