@@ -12,22 +12,35 @@ import { PKG, run } from "./helpers/readme.mjs";
 
 const SIGN = { method: "GET", url: "https://ncloud.apigw.ntruss.com/vpostgresql/v2/getCloudPostgresqlInstanceList", accessKey: "AK", secretKey: "SK", timestamp: 1 };
 
-test("before init(), the init entry's calls are refused with an NcloudError, the event loop runs on, and after init() they work", async () => {
+/**
+ * Runs `body` in a fresh Node process that imports the init entry (`init`,
+ * `NcloudError`, `signRequest`, `listBuckets`), with `SIGN`, `WASM` (the
+ * package's .wasm bytes) and an `out` object it fills; resolves to `out`.
+ */
+async function withInitEntry(body) {
   const script = `
     import { readFileSync } from "node:fs";
     import init, { NcloudError, signRequest, listBuckets } from ${JSON.stringify(pathToFileURL(join(PKG, "init.js")).href)};
+    const SIGN = ${JSON.stringify(SIGN)};
+    const WASM = readFileSync(new URL("gen/ncloud_pg_backup_bg.wasm", ${JSON.stringify(pathToFileURL(PKG + "/").href)}));
     const out = {};
-    const timer = new Promise((resolve) => setTimeout(() => resolve("fired"), 50));
-    try { signRequest(${JSON.stringify(SIGN)}); } catch (e) { out.sync = [e instanceof NcloudError, e.kind, e.message]; }
-    out.async = await listBuckets({ accessKey: "AK", secretKey: "SK" }).then(() => "resolved", (e) => [e instanceof NcloudError, e.kind]);
-    out.timer = await timer;
-    await init(readFileSync(new URL("gen/ncloud_pg_backup_bg.wasm", ${JSON.stringify(pathToFileURL(PKG + "/").href)})));
-    out.after = signRequest(${JSON.stringify(SIGN)}).headers["x-ncp-apigw-signature-v2"];
+    ${body}
     console.log(JSON.stringify(out));
   `;
   const { code, stdout, stderr } = await run(process.execPath, ["--input-type=module", "-e", script], { timeout: 20_000 });
   assert.equal(code, 0, stderr);
-  const out = JSON.parse(stdout);
+  return JSON.parse(stdout);
+}
+
+test("before init(), the init entry's calls are refused with an NcloudError, the event loop runs on, and after init() they work", async () => {
+  const out = await withInitEntry(`
+    const timer = new Promise((resolve) => setTimeout(() => resolve("fired"), 50));
+    try { signRequest(SIGN); } catch (e) { out.sync = [e instanceof NcloudError, e.kind, e.message]; }
+    out.async = await listBuckets({ accessKey: "AK", secretKey: "SK" }).then(() => "resolved", (e) => [e instanceof NcloudError, e.kind]);
+    out.timer = await timer;
+    await init(WASM);
+    out.after = signRequest(SIGN).headers["x-ncp-apigw-signature-v2"];
+  `);
   assert.deepEqual(out.sync, [true, "invalid_options", 'the module is not loaded yet: with "ncloud-pg-backup/init", call init() and wait for it before the first call']);
   assert.deepEqual(out.async, [true, "invalid_options"]);
   assert.equal(out.timer, "fired");
@@ -35,20 +48,13 @@ test("before init(), the init entry's calls are refused with an NcloudError, the
 });
 
 test("init() given another WebAssembly module is refused with an NcloudError before it is used, and init() with the package's then works", async () => {
-  const script = `
-    import { readFileSync } from "node:fs";
-    import init, { NcloudError, signRequest } from ${JSON.stringify(pathToFileURL(join(PKG, "init.js")).href)};
-    const out = {};
+  const out = await withInitEntry(`
     const empty = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]); // a valid module with nothing in it
     out.wrong = await init(empty).then(() => "resolved", (e) => [e instanceof NcloudError, e.kind, e.message]);
-    try { signRequest(${JSON.stringify(SIGN)}); } catch (e) { out.before = [e instanceof NcloudError, e.kind]; }
-    await init(readFileSync(new URL("gen/ncloud_pg_backup_bg.wasm", ${JSON.stringify(pathToFileURL(PKG + "/").href)})));
-    out.after = signRequest(${JSON.stringify(SIGN)}).headers["x-ncp-apigw-signature-v2"];
-    console.log(JSON.stringify(out));
-  `;
-  const { code, stdout, stderr } = await run(process.execPath, ["--input-type=module", "-e", script], { timeout: 20_000 });
-  assert.equal(code, 0, stderr);
-  const out = JSON.parse(stdout);
+    try { signRequest(SIGN); } catch (e) { out.before = [e instanceof NcloudError, e.kind]; }
+    await init(WASM);
+    out.after = signRequest(SIGN).headers["x-ncp-apigw-signature-v2"];
+  `);
   assert.deepEqual(out.wrong.slice(0, 2), [true, "invalid_options"]);
   assert.match(out.wrong[2], /^init\(\) was given a WebAssembly module that is not ncloud-pg-backup's/);
   assert.deepEqual(out.before, [true, "invalid_options"]);
